@@ -1,0 +1,3 @@
+"""energywatch: verified, geolocated, quantified incident records from energy news."""
+
+__version__ = "0.1.0"

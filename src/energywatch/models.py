@@ -1,0 +1,216 @@
+"""The vocabulary of energywatch: typed records every stage reads and writes.
+
+Stages are plain functions over these records. Storage rows, API schemas and CLI
+output are built from them, never the other way round, so this module is the one
+place a newcomer reads to learn what the system talks about (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Record(BaseModel):
+    """Base for all records: immutable-ish, strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class SourceKind(StrEnum):
+    """What sort of outlet published an article; feeds the reliability prior."""
+
+    wire = "wire"
+    national = "national"
+    regional = "regional"
+    trade_press = "trade_press"
+    state_media = "state_media"
+    broker_marketing = "broker_marketing"
+    blog = "blog"
+    official = "official"
+    unknown = "unknown"
+
+
+class Source(Record):
+    """An outlet. The name is the key; everything else is optional metadata."""
+
+    name: str = Field(min_length=1)
+    domain: str | None = None
+    kind: SourceKind = SourceKind.unknown
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
+    reliability_prior: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+# --------------------------------------------------------------------------- articles
+
+
+class SpanKind(StrEnum):
+    """Why a piece of text was removed by cleaning.
+
+    promotional: broker and marketing material (CFD risk warnings, "this is marketing
+    communication", affiliate pitches). disclaimer: legal or editorial notices that are
+    not reporting ("not investment advice" from a publisher, copyright lines).
+    navigation: subscribe/share/cookie lines, "Read more"/"Related" link lists.
+    """
+
+    promotional = "promotional"
+    disclaimer = "disclaimer"
+    navigation = "navigation"
+
+
+class RemovedSpan(Record):
+    """A span cut out of an article's body text by cleaning.
+
+    Offsets are character offsets into ``Article.text`` (the body before cleaning),
+    so the original can always be shown next to what was removed.
+    """
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    kind: SpanKind
+    text: str = ""
+    rule: str = Field(default="", description="name of the cleaning rule that matched")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RemovedSpan:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before start {self.start}")
+        return self
+
+
+class InputFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    text = "text"
+    html = "html"
+
+
+class RawArticle(Record):
+    """One article as read from an input, before cleaning: the DESIGN §11 contract.
+
+    ``origin`` says where it came from (file path, ``path:line`` for JSONL,
+    ``stdin:line``) so that every later message can point back at the input.
+    """
+
+    origin: str
+    input_format: InputFormat
+    id: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: dt.date | dt.datetime | None = None
+    text: str | None = None
+    html: str | None = None
+    language: str | None = None
+
+
+class Article(Record):
+    """An ingested article.
+
+    ``text`` is the body as received (or as extracted from HTML); ``clean_text`` is
+    ``text`` minus ``removed_spans``. Extraction offsets always refer to
+    ``clean_text``; ``html`` keeps the original page when the input was HTML.
+    """
+
+    id: str = Field(min_length=1)
+    url: str | None = None
+    source: Source
+    title: str | None = None
+    published: dt.date | dt.datetime | None = None
+    retrieved: dt.datetime
+    language: str | None = None
+    input_format: InputFormat
+    origin: str
+    html: str | None = None
+    text: str
+    clean_text: str
+    removed_spans: list[RemovedSpan] = Field(default_factory=list)
+    content_hash: str = Field(description="sha256 of the normalised clean text")
+    near_duplicate_of: str | None = None
+    duplicate_similarity: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+# --------------------------------------------------------------------------- rejections
+
+
+class RejectionReason(StrEnum):
+    """Why an input did not become an article. Values are stable: they are stored and counted."""
+
+    invalid_json = "invalid_json"
+    invalid_record = "invalid_record"
+    missing_text = "missing_text"
+    empty_text = "empty_text"
+    binary_file = "binary_file"
+    undecodable = "undecodable"
+    too_large = "too_large"
+    unknown_extension = "unknown_extension"
+    unreadable = "unreadable"
+    html_no_text = "html_no_text"
+    id_conflict = "id_conflict"
+
+
+class Rejection(Record):
+    """An input that was refused, with what went wrong and what to do about it."""
+
+    id: str = Field(description="stable: same input, same reason → same id")
+    origin: str
+    reason: RejectionReason
+    detail: str
+    hint: str
+    article_id: str | None = None
+    rejected_at: dt.datetime
+
+    @classmethod
+    def create(
+        cls,
+        origin: str,
+        reason: RejectionReason,
+        detail: str,
+        hint: str,
+        *,
+        article_id: str | None = None,
+    ) -> Rejection:
+        """Build a rejection whose id depends only on where the input came from and why
+        it failed, so re-running the same broken input stores nothing new."""
+        digest = hashlib.sha256(f"{origin}\x1f{reason.value}".encode()).hexdigest()[:20]
+        return cls(
+            id=f"rej-{digest}",
+            origin=origin,
+            reason=reason,
+            detail=detail,
+            hint=hint,
+            article_id=article_id,
+            rejected_at=dt.datetime.now(dt.UTC),
+        )
+
+
+# --------------------------------------------------------------------------- run summaries
+
+Outcome = Literal["inserted", "updated", "unchanged"]
+
+
+class IngestReport(Record):
+    """What an ingest run did; printed by the CLI, returned by the library."""
+
+    inserted: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    near_duplicates: dict[str, str] = Field(
+        default_factory=dict, description="article id → id of the article it copies"
+    )
+    rejections: list[Rejection] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejections
+
+    @property
+    def seen(self) -> int:
+        return len(self.inserted) + len(self.updated) + len(self.unchanged) + len(self.rejections)

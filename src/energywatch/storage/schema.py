@@ -1,0 +1,106 @@
+"""Table definitions. The Alembic migrations in ``energywatch/migrations`` create
+exactly these tables; ``tests/test_storage.py`` checks the two never drift apart.
+
+Rows are not records: the store converts between rows and ``energywatch.models``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# Named constraints make migrations portable between SQLite and PostgreSQL.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("domain", String(253)),
+    Column("kind", String(32), nullable=False),
+    Column("country", String(2)),
+    Column("reliability_prior", Float, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("url", Text),
+    Column("source_name", String(200), ForeignKey("sources.name"), nullable=False),
+    Column("title", Text),
+    # ISO text keeps both "2025-02-17" and full timestamps; published_date is for filtering.
+    Column("published", String(40)),
+    Column("published_date", Date, index=True),
+    Column("retrieved", DateTime(timezone=True), nullable=False),
+    Column("language", String(16)),
+    Column("input_format", String(16), nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("html", Text),
+    Column("text", Text, nullable=False),
+    Column("clean_text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column(
+        "near_duplicate_of",
+        String(200),
+        ForeignKey("articles.id", ondelete="SET NULL"),
+        index=True,
+    ),
+    Column("duplicate_similarity", Float),
+    Column("minhash", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+removed_spans = Table(
+    "removed_spans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "article_id",
+        String(200),
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("origin", Text, nullable=False),
+    Column("reason", String(32), nullable=False, index=True),
+    Column("detail", Text, nullable=False),
+    Column("hint", Text, nullable=False),
+    Column("article_id", String(200)),
+    Column("rejected_at", DateTime(timezone=True), nullable=False),
+)
+
+Index("ix_rejections_origin", rejections.c.origin)
+Index("ix_articles_source_name", articles.c.source_name)
