@@ -38,8 +38,10 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# pytest exits 5 when it collects nothing; that is a broken suite, not a pass.
 pytest: $(DEV_STAMP)
-	$(BIN)/pytest -n 2 -q
+	@$(BIN)/pytest -n 2 -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 ## make bench: the ingest benchmark (prints a table)
 bench: $(STAMP)

@@ -55,12 +55,12 @@ def sqlite_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def pg_settings(pg_schema_url: str) -> Iterator[Settings]:
+def pg_settings(pg_schema_url: str) -> Settings:
     """Settings on the session schema, emptied before each test."""
     settings = Settings(db=pg_schema_url)
     with Store.open(settings) as store, store.engine.begin() as conn:
         conn.execute(text("TRUNCATE removed_spans, rejections, articles, sources CASCADE"))
-    yield settings
+    return settings
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -43,7 +43,13 @@ def make_article(article_id: str = "a1", **overrides: object) -> Article:
         "text": text_body,
         "clean_text": text_body[:59],
         "removed_spans": [
-            RemovedSpan(start=60, end=len(text_body), kind=SpanKind.navigation, text="Subscribe now!", rule="subscribe")
+            RemovedSpan(
+                start=60,
+                end=len(text_body),
+                kind=SpanKind.navigation,
+                text="Subscribe now!",
+                rule="subscribe",
+            )
         ],
         "content_hash": "h-" + article_id,
     }
@@ -69,7 +75,10 @@ def test_saving_the_same_article_twice_changes_nothing(store: Store) -> None:
     article = make_article()
     assert store.save_article(article) == "inserted"
     before = store.status()
-    assert store.save_article(article.model_copy(update={"retrieved": NOW + dt.timedelta(days=1)})) == "unchanged"
+    assert (
+        store.save_article(article.model_copy(update={"retrieved": NOW + dt.timedelta(days=1)}))
+        == "unchanged"
+    )
     assert store.status() == before
 
 
@@ -105,7 +114,10 @@ def test_repoint_duplicates_moves_the_whole_cluster(store: Store) -> None:
 def test_rejections_are_stored_once_and_cleared_when_the_input_ingests(store: Store) -> None:
     rej = Rejection.create("/data/a1.json", RejectionReason.invalid_json, "line 1", "fix it")
     assert store.save_rejection(rej) is True
-    assert store.save_rejection(Rejection.create("/data/a1.json", RejectionReason.invalid_json, "x", "y")) is False
+    assert (
+        store.save_rejection(Rejection.create("/data/a1.json", RejectionReason.invalid_json, "x", "y"))
+        is False
+    )
     assert store.status().rejections_by_reason == {"invalid_json": 1}
     store.save_article(make_article("a1"))  # origin /data/a1.json now ingests
     assert store.status().rejections == 0
@@ -128,7 +140,7 @@ def test_list_search_and_filters(store: Store) -> None:
     found, n = store.list_articles(ArticleQuery(text="novorossiysk"))
     assert n == 6
     assert all("Novorossiysk" in a.clean_text for a in found)
-    window, n = store.list_articles(
+    _window, n = store.list_articles(
         ArticleQuery(published_from=dt.date(2025, 1, 3), published_to=dt.date(2025, 1, 5))
     )
     assert n == 3

@@ -251,9 +251,7 @@ class Store:
         if article is not None:
             return article
         with self._read() as conn:
-            like = conn.execute(
-                select(A.c.id).where(A.c.id.like(f"{article_id[:6]}%")).limit(200)
-            ).scalars()
+            like = conn.execute(select(A.c.id).where(A.c.id.like(f"{article_id[:6]}%")).limit(200)).scalars()
             candidates = list(like)
         raise NotFoundError("article", article_id, difflib.get_close_matches(article_id, candidates, n=5))
 
@@ -307,13 +305,17 @@ class Store:
         where = and_(True, *conditions)
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(A).where(where)).scalar_one()
-            ids = conn.execute(
-                select(A.c.id)
-                .where(where)
-                .order_by(A.c.published_date.desc().nulls_last(), A.c.id)
-                .limit(query.limit)
-                .offset(query.offset)
-            ).scalars().all()
+            ids = (
+                conn.execute(
+                    select(A.c.id)
+                    .where(where)
+                    .order_by(A.c.published_date.desc().nulls_last(), A.c.id)
+                    .limit(query.limit)
+                    .offset(query.offset)
+                )
+                .scalars()
+                .all()
+            )
         articles = [a for a in (self.find_article(i) for i in ids) if a is not None]
         return articles, int(total)
 
@@ -322,9 +324,11 @@ class Store:
         last = ""
         while True:
             with self._read() as conn:
-                ids = conn.execute(
-                    select(A.c.id).where(A.c.id > last).order_by(A.c.id).limit(batch)
-                ).scalars().all()
+                ids = (
+                    conn.execute(select(A.c.id).where(A.c.id > last).order_by(A.c.id).limit(batch))
+                    .scalars()
+                    .all()
+                )
             if not ids:
                 return
             for article_id in ids:
@@ -352,9 +356,7 @@ class Store:
         """
         now = dt.datetime.now(dt.UTC)
         with self._write() as conn:
-            members = list(
-                conn.execute(select(A.c.id).where(A.c.near_duplicate_of == old_root)).scalars()
-            )
+            members = list(conn.execute(select(A.c.id).where(A.c.near_duplicate_of == old_root)).scalars())
             conn.execute(
                 update(A)
                 .where(A.c.near_duplicate_of == old_root)
@@ -377,10 +379,10 @@ class Store:
     def list_rejections(
         self, reason: RejectionReason | None = None, limit: int = 100, offset: int = 0
     ) -> list[Rejection]:
-        R = schema.rejections
-        stmt = select(R).order_by(R.c.rejected_at.desc(), R.c.id).limit(limit).offset(offset)
+        rej = schema.rejections
+        stmt = select(rej).order_by(rej.c.rejected_at.desc(), rej.c.id).limit(limit).offset(offset)
         if reason is not None:
-            stmt = stmt.where(R.c.reason == reason.value)
+            stmt = stmt.where(rej.c.reason == reason.value)
         with self._read() as conn:
             rows = conn.execute(stmt).all()
         return [
@@ -399,7 +401,7 @@ class Store:
     # ------------------------------------------------------------------ status
 
     def status(self) -> StoreStatus:
-        R, S = schema.rejections, schema.removed_spans
+        rej, spans = schema.rejections, schema.removed_spans
         with self._read() as conn:
             st = StoreStatus()
             st.articles = conn.execute(select(func.count()).select_from(A)).scalar_one()
@@ -411,27 +413,24 @@ class Store:
                 select(func.count()).select_from(A).where(A.c.published.is_(None))
             ).scalar_one()
             st.sources = conn.execute(select(func.count()).select_from(schema.sources)).scalar_one()
-            st.rejections_by_reason = {
-                r: n
-                for r, n in conn.execute(
-                    select(R.c.reason, func.count()).group_by(R.c.reason).order_by(R.c.reason)
-                )
-            }
+            st.rejections_by_reason = dict(
+                conn.execute(
+                    select(rej.c.reason, func.count()).group_by(rej.c.reason).order_by(rej.c.reason)
+                ).all()
+            )
             st.rejections = sum(st.rejections_by_reason.values())
-            st.removed_spans_by_kind = {
-                k: n
-                for k, n in conn.execute(
-                    select(S.c.kind, func.count()).group_by(S.c.kind).order_by(S.c.kind)
-                )
-            }
-            st.articles_by_outlet = {
-                o: n
-                for o, n in conn.execute(
+            st.removed_spans_by_kind = dict(
+                conn.execute(
+                    select(spans.c.kind, func.count()).group_by(spans.c.kind).order_by(spans.c.kind)
+                ).all()
+            )
+            st.articles_by_outlet = dict(
+                conn.execute(
                     select(A.c.source_name, func.count())
                     .group_by(A.c.source_name)
                     .order_by(func.count().desc(), A.c.source_name)
-                )
-            }
+                ).all()
+            )
         return st
 
     # ------------------------------------------------------------------ plumbing
