@@ -1,0 +1,597 @@
+"""Readers of the ingest stage: files, folders and stdin → ``RawArticle`` or ``Rejection``.
+
+Every input ends up as one of those two values, never as an exception: one broken file
+must not stop a run, and the reason it was refused has to reach the store and the
+report, not a log line. The one exception is an empty path list (``InputError``): then
+there is nothing to report on, the caller made a usage mistake.
+
+The format comes from the extension; content sniffing only guards against binary data.
+
+    .json                one article object, or a list of them (origin ``path#N``)
+    .jsonl / .ndjson     one object per line (origin ``path:N``); ``-`` reads it from stdin
+    .json.gz, .jsonl.gz  the same, gzip-compressed
+    .txt / .text / .md   plain text; the first line is the title when it looks like one
+    .html / .htm         main text and metadata extracted with trafilatura
+
+Sizes: ``max_bytes`` limits each file (checked with ``stat`` before reading) and, for
+``.gz``, its decompressed content; on stdin, which has no size, it limits each line.
+
+Encodings: a byte-order mark wins, then UTF-8, then (HTML only) the declared
+``<meta charset>``, then charset_normalizer's guess when it decodes cleanly (legacy
+cp1251/latin-1 files are common in news archives); anything else is ``undecodable``.
+
+Origins are absolute paths (folder resolved, file name kept as seen, so a symlink keeps
+its own name); rejection ids hash origin and reason, so they are stable across runs.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import gzip
+import io
+import json
+import os
+import re
+import stat
+import sys
+import unicodedata
+import zlib
+from collections.abc import Generator, Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+import charset_normalizer
+
+from energywatch.errors import InputError
+from energywatch.models import InputFormat, RawArticle, Rejection
+from energywatch.models import RejectionReason as Reason
+
+Item = RawArticle | Rejection
+
+_FORMATS: dict[str, InputFormat] = {
+    ".json": InputFormat.json,
+    ".jsonl": InputFormat.jsonl,
+    ".ndjson": InputFormat.jsonl,
+    ".txt": InputFormat.text,
+    ".text": InputFormat.text,
+    ".md": InputFormat.text,
+    ".html": InputFormat.html,
+    ".htm": InputFormat.html,
+}
+_GZIPPABLE = {".json", ".jsonl", ".ndjson"}
+# Operating-system and editor droppings nobody means to ingest when pointing at a folder.
+_JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx", "__pycache__"}
+_SNIFF = 8192
+_MAX_CHAOS = 0.1  # charset_normalizer "chaos": 0 is clean text; above this it is mojibake
+
+_RENAME = "rename to .json/.jsonl/.txt/.html or remove it"
+_AS_TEXT = "remove it, or export its text to .txt/.html and ingest that"
+_NO_IMAGES = "remove it; images carry no article text"
+_UNPACK = "unpack it and ingest the files inside"
+# Checked before decoding: these are never text, whatever the extension says.
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF", "a PDF document", "extract its text (e.g. pdftotext FILE.pdf FILE.txt) and ingest that"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", _NO_IMAGES),
+    (b"\xff\xd8\xff", "a JPEG image", _NO_IMAGES),
+    (b"GIF8", "a GIF image", _NO_IMAGES),
+    (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx/.odt)", _AS_TEXT),
+    (b"\xd0\xcf\x11\xe0", "a legacy Microsoft Office file", _AS_TEXT),
+    (b"\x1f\x8b", "gzip-compressed data", "name it .json.gz or .jsonl.gz, or gunzip it first"),
+    (b"7z\xbc\xaf", "a 7-Zip archive", _UNPACK),
+    (b"Rar!", "a RAR archive", _UNPACK),
+    (b"SQLite format 3\x00", "an SQLite database", "export the articles to JSONL and ingest that"),
+    (b"\x7fELF", "an executable program", "remove it"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, which is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+class _RefusedError(Exception):
+    """What is wrong, raised where the origin is unknown; never leaves this module."""
+
+    def __init__(self, reason: Reason, detail: str, hint: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail, self.hint = reason, detail, hint
+
+    def at(self, origin: str) -> Rejection:
+        return Rejection.create(origin, self.reason, self.detail, self.hint)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_inputs(
+    paths: Sequence[str | Path], *, max_bytes: int, stdin: IO[bytes] | None = None
+) -> Iterator[Item]:
+    """Read every input lazily, in the order given (folder contents in sorted order).
+
+    A path that does not exist or cannot be read becomes an ``unreadable`` rejection so
+    the other inputs still ingest. A file reached twice (listed, and inside a listed
+    folder) is read once; ``-`` reads JSONL from ``stdin`` (default ``sys.stdin``), once.
+    """
+    if not paths:
+        raise InputError("no input given", "pass files, folders, or - to read JSONL from stdin")
+    seen: set[str] = set()
+    for given in paths:
+        if str(given) == "-":
+            if "-" not in seen:
+                seen.add("-")
+                stream = stdin if stdin is not None else sys.stdin.buffer
+                yield from _read_lines(_byte_lines(stream, max_bytes), "stdin", max_bytes)
+            continue
+        for entry in _expand(Path(given)):
+            if isinstance(entry, Rejection):
+                yield entry
+            elif (origin := _origin(entry)) not in seen:
+                seen.add(origin)
+                yield from _read_file(entry, origin, max_bytes)
+
+
+def _origin(path: Path) -> str:
+    # File names in a legacy encoding would carry surrogates the store cannot encode.
+    origin = str(Path(os.path.abspath(path)).parent.resolve() / path.name)
+    return origin.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _expand(path: Path, visited: set[Path] | None = None) -> Iterator[Path | Rejection]:
+    """Files under a folder (recursive, sorted by name, hidden and junk names skipped),
+    else the path itself. Each real folder is walked once, so symlink loops end."""
+    try:
+        is_dir = path.is_dir()
+    except OSError:  # e.g. a path inside a folder we may not enter: reported when read
+        is_dir = False
+    if not is_dir:
+        yield path
+        return
+    visited = set() if visited is None else visited
+    if path.resolve() in visited:
+        return
+    visited.add(path.resolve())
+    try:
+        names = sorted(os.listdir(path))
+    except OSError as exc:
+        problem = f"folder cannot be listed: {exc.strerror or exc}"
+        yield _RefusedError(Reason.unreadable, problem, "make it readable or leave it out").at(_origin(path))
+        return
+    for name in names:
+        if not (name.startswith((".", "~$")) or name.endswith("~") or name.lower() in _JUNK_NAMES):
+            yield from _expand(path / name, visited)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _format_of(name: str) -> tuple[InputFormat, bool] | None:
+    """(format, gzipped) from the file name; None for extensions we do not read."""
+    lowered = name.lower()
+    gzipped = lowered.endswith(".gz")
+    suffix = os.path.splitext(lowered.removesuffix(".gz"))[1]
+    if suffix not in _FORMATS or (gzipped and suffix not in _GZIPPABLE):
+        return None
+    return _FORMATS[suffix], gzipped
+
+
+def _unknown_extension(name: str) -> _RefusedError:
+    suffix = os.path.splitext(name)[1].lower()
+    hint = _RENAME
+    if suffix in {".csv", ".tsv", ".xlsx", ".xls", ".ods"}:
+        hint = "convert each row to a JSON object and save them as .jsonl, one article per line"
+    elif suffix in {".docx", ".doc", ".odt", ".rtf", ".pdf", ".pages"}:
+        hint = "export the document as .txt or .html and ingest that file"
+    detail = f"extension {suffix!r} is not an input format" if suffix else "file has no extension"
+    return _RefusedError(Reason.unknown_extension, detail, hint)
+
+
+def _human(size: int) -> str:
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def _too_large(size: int | None, max_bytes: int, what: str) -> _RefusedError:
+    limit = f"{_human(max_bytes)} (ENERGYWATCH_MAX_FILE_BYTES)"
+    amount = f"is {_human(size)} ({size:,} bytes)" if size is not None else "is larger than the limit"
+    hint = f"split the {what}; limit is {limit}"
+    if what == "line":
+        hint = f"shorten the record or raise the limit, now {limit}"
+    return _RefusedError(Reason.too_large, f"{what} {amount}; the limit is {max_bytes:,} bytes", hint)
+
+
+def _unreadable(path: Path, exc: OSError | None = None) -> _RefusedError:
+    """Why a path cannot be read, in the user's terms."""
+    if exc is None:  # judged from stat: opening a named pipe would block the whole run
+        detail, hint = "not a regular file (pipe, socket, device)", "copy it to a file, or pipe JSONL to -"
+    elif isinstance(exc, PermissionError):
+        detail, hint = "permission denied", "make the file readable (chmod +r) or leave it out"
+    elif isinstance(exc, FileNotFoundError) and path.is_symlink():
+        detail, hint = f"broken symbolic link to {os.readlink(path)}", "fix or remove the link"
+    elif isinstance(exc, FileNotFoundError):
+        detail, hint = "path does not exist", "check the path for typos (or whether it moved) and run again"
+    else:
+        detail, hint = f"cannot be read: {exc.strerror or exc}", "check the file and the disk"
+    return _RefusedError(Reason.unreadable, detail, hint)
+
+
+def _read_file(path: Path, origin: str, max_bytes: int) -> Iterator[Item]:
+    try:
+        try:
+            info = path.stat()
+        except OSError as exc:
+            raise _unreadable(path, exc) from exc
+        if not stat.S_ISREG(info.st_mode):
+            raise _unreadable(path)
+        found = _format_of(path.name)
+        if found is None:
+            raise _unknown_extension(path.name)
+        if info.st_size > max_bytes:
+            raise _too_large(info.st_size, max_bytes, "file")
+        fmt, gzipped = found
+        with path.open("rb") as handle:
+            if fmt is InputFormat.jsonl and not gzipped:
+                # Streamed: memory stays at one line however many records the file has.
+                yield from _read_jsonl(handle, origin, max_bytes)
+                return
+            data = handle.read(max_bytes + 1)  # the file may have grown since stat
+        if len(data) > max_bytes:
+            raise _too_large(None, max_bytes, "file")
+        if gzipped:
+            data = _gunzip(data, max_bytes)
+        if fmt is InputFormat.jsonl:
+            yield from _read_jsonl(io.BytesIO(data), origin, max_bytes)
+        elif fmt is InputFormat.json:
+            yield from _read_json(_decode_document(data), origin)
+        elif fmt is InputFormat.html:
+            html = _decode_document(data, html=True).replace("\x00", "")
+            yield _extract_html(html, origin, InputFormat.html)
+        else:
+            yield _read_text(_decode_document(data), origin)
+    except _RefusedError as refused:
+        yield refused.at(origin)
+    except OSError as exc:
+        yield _unreadable(path, exc).at(origin)
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress at most ``max_bytes + 1`` bytes, so a tiny "zip bomb" cannot fill memory."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        hint = "re-compress it with gzip, or decompress it and ingest the plain file"
+        raise _RefusedError(Reason.undecodable, f"not a valid gzip stream ({exc})", hint) from exc
+    if len(out) > max_bytes:
+        raise _too_large(None, max_bytes, "decompressed file")
+    return out
+
+
+# --------------------------------------------------------------------------- bytes → text
+
+
+def _check_binary(head: bytes) -> None:
+    """Refuse data whose first bytes show it is not text at all."""
+    for magic, what, hint in _SIGNATURES:
+        if head.startswith(magic):
+            raise _RefusedError(Reason.binary_file, f"looks like {what}, not text", hint)
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return  # UTF-16/32 text legitimately contains NUL bytes
+    if (nul := head.find(b"\x00")) >= 0:
+        raise _RefusedError(Reason.binary_file, f"NUL byte at offset {nul}: binary data, not text", _AS_TEXT)
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f\b")
+    if head and controls / len(head) > 0.1:
+        raise _RefusedError(Reason.binary_file, "mostly control bytes: binary data, not text", _AS_TEXT)
+
+
+def _decode(data: bytes, declared: str | None = None) -> str:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                detail = f"has a {codec.upper()} byte-order mark but byte {exc.start} is invalid"
+                raise _RefusedError(Reason.undecodable, detail, "re-save the file as UTF-8") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    match = charset_normalizer.from_bytes(data).best()
+    # Without a BOM, a UTF-16/32 guess for NUL-free bytes is CJK-looking mojibake.
+    if match and match.chaos <= _MAX_CHAOS and not match.encoding.startswith(("utf_16", "utf_32")):
+        return str(match)
+    raise _RefusedError(
+        Reason.undecodable,
+        f"not UTF-8 (byte 0x{data[first_bad]:02x} at offset {first_bad}) and no known encoding fits",
+        "convert the file to UTF-8 (iconv -f SOURCE_ENCODING -t UTF-8 FILE > FILE.utf8) and ingest that",
+    )
+
+
+def _decode_document(data: bytes, *, html: bool = False) -> str:
+    if not data.strip():
+        detail = "file is empty (0 bytes)" if not data else "file contains only whitespace"
+        raise _RefusedError(Reason.empty_text, detail, "add the article text or remove the file")
+    _check_binary(data[:_SNIFF])
+    found = _META_CHARSET.search(data[:4096]) if html else None
+    text = _decode(data, found.group(1).decode("ascii") if found else None)
+    if not text.strip():
+        raise _RefusedError(Reason.empty_text, "file contains only whitespace", "add the article text")
+    return text
+
+
+def normalise_text(text: str) -> str:
+    """Make text comparable across inputs without cleaning it: NFC, ``\\n`` line ends,
+    no control characters but newline and tab. Nothing else is removed, because users
+    see offsets into this text and dropping content is the cleaning stage's job."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+
+
+# --------------------------------------------------------------------------- JSON and JSONL
+
+
+def _loads(text: str, line: int | None = None) -> object:
+    """Parse JSON; ``line`` is the JSONL line number (the parser's own line is then 1)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"column {exc.colno}" if line else f"line {exc.lineno} column {exc.colno}"
+        hint = f"fix the JSON syntax at line {line or exc.lineno} and run ingest again"
+        raise _RefusedError(Reason.invalid_json, f"{where}: {exc.msg}", hint) from exc
+    except RecursionError as exc:
+        raise _RefusedError(Reason.invalid_json, "JSON nested too deeply", "flatten the record") from exc
+
+
+def _read_json(text: str, origin: str) -> Iterator[Item]:
+    data = _loads(text)
+    if not isinstance(data, list):
+        yield _record(data, origin, InputFormat.json)
+    elif not data:
+        raise _RefusedError(Reason.invalid_record, "the file holds an empty list", "add articles")
+    else:
+        for number, element in enumerate(data, start=1):
+            yield _record(element, f"{origin}#{number}", InputFormat.json)
+
+
+def _byte_lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+    """Lines of a byte stream; ``None`` for a line longer than ``max_bytes``, skipped
+    without ever holding more than ``max_bytes + 1`` bytes of it."""
+    while line := stream.readline(max_bytes + 1):
+        if len(line.rstrip(b"\r\n")) <= max_bytes:
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 16)
+        yield None
+
+
+def _read_jsonl(handle: IO[bytes], origin: str, max_bytes: int) -> Iterator[Item]:
+    head = handle.read(_SNIFF)
+    _check_binary(head)
+    if any(head.startswith(bom) for bom, codec in _BOMS if codec != "utf-8-sig"):
+        # UTF-16/32 cannot be split on b"\n"; the file is within max_bytes, so re-encode.
+        handle = io.BytesIO(_decode(head + handle.read(max_bytes)).encode("utf-8"))
+    else:
+        handle.seek(0)
+    if not (yield from _read_lines(_byte_lines(handle, max_bytes), origin, max_bytes)):
+        detail = "file is empty (0 bytes)" if not head else "file contains only blank lines"
+        yield Rejection.create(origin, Reason.empty_text, detail, "add one article object per line")
+
+
+def _read_lines(lines: Iterator[bytes | None], prefix: str, max_bytes: int) -> Generator[Item, None, bool]:
+    """One item per non-blank line (origin ``prefix:N``). Returns whether any line had
+    content, so that a file of blank lines can be reported as empty."""
+    found = False
+    for number, raw in enumerate(lines, start=1):
+        origin = f"{prefix}:{number}"
+        if raw is not None and not (raw := raw.removeprefix(codecs.BOM_UTF8)).strip():
+            continue
+        found = True
+        try:
+            if raw is None:
+                raise _too_large(None, max_bytes, "line")
+            if b"\x00" in raw:
+                raise _RefusedError(Reason.binary_file, "line contains NUL bytes: binary data", _AS_TEXT)
+            obj = _loads(_decode(raw).strip(), line=number)
+        except _RefusedError as refused:
+            yield refused.at(origin)
+        else:
+            yield _record(obj, origin, InputFormat.jsonl)
+    return found
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _record(obj: object, origin: str, fmt: InputFormat) -> Item:
+    try:
+        return _article(obj, origin, fmt)
+    except _RefusedError as refused:
+        return refused.at(origin)
+
+
+def _article(obj: object, origin: str, fmt: InputFormat) -> RawArticle:
+    """One DESIGN §11 article object. Unknown keys are ignored on purpose: exports from
+    other tools carry extra fields, and refusing them would help nobody."""
+    if not isinstance(obj, dict):
+        hint = 'write each article as an object such as {"title": "…", "text": "…"}'
+        raise _RefusedError(Reason.invalid_record, f"expected an article object, got {_json_type(obj)}", hint)
+    fields: dict[str, str | None] = {}
+    for key in ("id", "url", "outlet", "title", "text", "html", "language"):
+        value = obj.get(key)
+        if key == "id" and type(value) is int:
+            value = str(value)  # numeric ids are common in spreadsheets turned into JSON
+        if value is not None and not isinstance(value, str):
+            detail = f'field "{key}" must be a string or null, got {_json_type(value)}'
+            raise _RefusedError(Reason.invalid_record, detail, f'put the "{key}" value in double quotes')
+        fields[key] = value if key in {"text", "html"} else _clean_field(value)
+    published = _parse_published(obj.get("published"))
+    text, html = fields["text"], fields["html"]
+    has_text, has_html = bool(text and text.strip()), bool(html and html.strip())
+    if not (has_text or has_html):
+        hint = 'add the article body as "text" (or the page as "html")'
+        if text is None and html is None:
+            raise _RefusedError(Reason.missing_text, 'neither "text" nor "html" is given', hint)
+        raise _RefusedError(Reason.empty_text, "the article body is empty or only whitespace", hint)
+    if not has_text:
+        article = _extract_html(html or "", origin, fmt)
+        # The record's own fields win; the page only fills in what the record left out.
+        for key, value in [*fields.items(), ("published", published)]:
+            if value is not None and key not in {"text", "html"}:
+                setattr(article, key, value)
+        return article
+    return RawArticle(
+        origin=origin,
+        input_format=fmt,
+        id=fields["id"],
+        url=fields["url"],
+        outlet=fields["outlet"],
+        title=fields["title"],
+        published=published,
+        text=normalise_text(text or ""),
+        html=html if has_html else None,
+        language=fields["language"],
+    )
+
+
+def _clean_field(value: str | None) -> str | None:
+    """Short metadata fields: normalised, one line, blank means absent."""
+    return (" ".join(normalise_text(value).split()) or None) if value is not None else None
+
+
+_PUBLISHED_HINT = "use YYYY-MM-DD or an ISO 8601 datetime such as 2025-02-18T09:30:00Z, or null if unknown"
+
+
+def _parse_published(value: object) -> dt.date | dt.datetime | None:
+    """Dates stay dates (day precision is all most outlets give); a datetime without an
+    offset is taken as UTC so that every stored datetime is timezone-aware."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        detail = f'field "published" must be a date string or null, got {_json_type(value)}'
+        raise _RefusedError(Reason.invalid_record, detail, _PUBLISHED_HINT)
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        detail = f'field "published" is not a date: {shown!r}'
+        raise _RefusedError(Reason.invalid_record, detail, _PUBLISHED_HINT) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# --------------------------------------------------------------------------- plain text
+
+_MAX_TITLE_CHARS = 200
+_ABBREVIATIONS = {"inc", "ltd", "co", "corp", "plc", "llc", "jr", "sr", "st", "no", "vs", "etc", "bros"}
+_DOTTED_INITIALS = re.compile(r"(?:\b\w\.){2,}$")  # U.S. / U.K. / E.U.
+_UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
+
+
+def _looks_like_title(line: str, next_line: str, blank_after: bool) -> bool:
+    """A headline is short, starts like a sentence, and does not end like prose.
+
+    It may end in ``?`` or ``!`` (headlines ask and exclaim), in ``...``, or in a full
+    stop that belongs to an abbreviation ("… to Chevron U.S.A. Inc."), but not in a
+    plain full stop, comma, colon, semicolon or dash. When no blank line separates it
+    from the body, the next line must start a new sentence too: otherwise the first
+    line is only the first row of a hard-wrapped paragraph.
+    """
+    if not line or len(line) > _MAX_TITLE_CHARS or not any(ch.isalpha() for ch in line):
+        return False
+    if line[0].islower() or line[-1] in ",;:-–—(":
+        return False
+    if line.endswith(".") and not line.endswith("..."):
+        last_word = line.rsplit(None, 1)[-1]
+        if not (_DOTTED_INITIALS.search(last_word) or last_word.rstrip(".").lower() in _ABBREVIATIONS):
+            return False
+    return blank_after or not next_line[:1].islower()
+
+
+def split_title(text: str) -> tuple[str | None, str]:
+    """(title, body) of a plain-text article, or (None, text) when the first line is not a
+    headline or nothing follows it. Markdown ``# Heading`` and underlined headings count."""
+    lines = text.strip().split("\n")
+    if len(lines) < 2:
+        return None, text.strip()
+    first, rest = lines[0].strip(), lines[1:]
+    heading = first.startswith("#")
+    if heading:
+        first = first.lstrip("#").strip()
+    elif _UNDERLINE.match(rest[0]):
+        heading, rest = True, rest[1:]
+    body = "\n".join(rest).strip()
+    if body and first and (heading or _looks_like_title(first, body, not rest[0].strip())):
+        return " ".join(first.split()), body
+    return None, text.strip()
+
+
+def _read_text(text: str, origin: str) -> RawArticle:
+    title, body = split_title(normalise_text(text))
+    return RawArticle(origin=origin, input_format=InputFormat.text, title=title, text=body)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+# Dates only from markup (meta tags, <time>, JSON-LD, URL), never guessed from the prose,
+# and with a fixed upper bound so the result does not depend on the day of the run.
+_DATE_PARAMS = {"original_date": True, "extensive_search": False, "max_date": "2100-12-31"}
+_NO_TEXT_HINT = "check that the page is the article itself (not a cookie wall, index or script-only page)"
+
+
+def _extract_html(html: str, origin: str, fmt: InputFormat) -> RawArticle:
+    """Main text and metadata via trafilatura, offline (it gets a string, never a URL),
+    without comments, and without its de-duplication cache, which is process-global and
+    would make one page's result depend on the pages read before it."""
+    import trafilatura  # slow to import and only HTML needs it
+    from trafilatura.settings import Document
+
+    try:
+        tree = trafilatura.load_html(html)
+        lang = (tree.get("lang") or "") if tree is not None else ""
+        doc = None
+        if tree is not None:
+            doc = trafilatura.bare_extraction(
+                tree, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
+            )
+    except Exception as exc:  # a parser bug on one page must not end the run
+        detail = f"the HTML extractor failed: {type(exc).__name__}: {exc}"
+        raise _RefusedError(Reason.html_no_text, detail, _NO_TEXT_HINT) from exc
+    if not isinstance(doc, Document) or not (doc.text or "").strip():
+        raise _RefusedError(Reason.html_no_text, "no article text found in the HTML", _NO_TEXT_HINT)
+    title = _clean_field(doc.title)
+    body = normalise_text(doc.text or "").strip()
+    first, _, rest = body.partition("\n")
+    if title and first.strip().casefold() == title.casefold() and rest.strip():
+        body = rest.strip()  # the page repeats its <h1>; the title is kept on its own
+    published = None
+    if doc.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.date[:10]):
+        published = dt.date.fromisoformat(doc.date[:10])
+    language = re.match(r"[A-Za-z]{2,3}\b", lang.strip())
+    return RawArticle(
+        origin=origin,
+        input_format=fmt,
+        url=_clean_field(doc.url),
+        outlet=_clean_field(doc.sitename),
+        title=title,
+        published=published,
+        text=body,
+        html=html,
+        language=language.group(0).lower() if language else None,
+    )
