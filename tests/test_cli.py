@@ -31,11 +31,12 @@ RISK_TAIL = (
 )
 
 
-def cli(*args: str, db: Path | str, stdin: str | None = None) -> Result:
-    return runner.invoke(app, [*args, "--db", str(db)], input=stdin)
+def cli(*args: str, db: Path | str | None, stdin: str | None = None) -> Result:
+    extra = ["--db", str(db)] if db is not None else []
+    return runner.invoke(app, [*args, *extra], input=stdin)
 
 
-def cli_json(*args: str, db: Path | str) -> Any:
+def cli_json(*args: str, db: Path | str | None) -> Any:
     result = cli(*args, "--json", db=db)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -119,19 +120,21 @@ def test_promotional_tail_is_removed_and_kept_as_spans(tmp_path: Path, db: Path)
 
 
 def test_copies_link_to_the_earliest_original_whatever_the_order(tmp_path: Path, db: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
     copy_text = WIRE_TEXT.replace("overnight", "during the night").replace("Tuesday", "Wednesday")
-    write_article(tmp_path, "1-copy.json", id="copy", outlet="Mirror", published="2025-02-19", text=copy_text)
-    write_article(tmp_path, "2-orig.json", id="orig", outlet="Wire", published="2025-02-18", text=WIRE_TEXT)
+    write_article(folder, "1-copy.json", id="copy", outlet="Mirror", published="2025-02-19", text=copy_text)
+    write_article(folder, "2-orig.json", id="orig", outlet="Wire", published="2025-02-18", text=WIRE_TEXT)
     other = (
         WIRE_TEXT.split(". ")[0]
         + ". An unrelated paragraph about OPEC+ quotas and Brent prices follows here."
     )
-    write_article(tmp_path, "3-other.json", id="other", outlet="Wire", published="2025-02-18", text=other * 2)
-    assert cli("ingest", str(tmp_path), db=db).exit_code == 0
+    write_article(folder, "3-other.json", id="other", outlet="Wire", published="2025-02-18", text=other * 2)
+    assert cli("ingest", str(folder), db=db).exit_code == 0
     links = {a["id"]: a["near_duplicate_of"] for a in cli_json("articles", "list", db=db)["articles"]}
     assert links == {"copy": "orig", "orig": None, "other": None}
     # Re-running keeps the same links and changes nothing.
-    summary = cli_json("ingest", str(tmp_path), db=db)
+    summary = cli_json("ingest", str(folder), db=db)
     assert summary["unchanged"] == 3
     assert cli_json("status", db=db)["near_duplicates"] == 1
 
@@ -151,11 +154,15 @@ def test_jsonl_on_stdin(db: Path) -> None:
 
 
 def test_assets_list_show_and_unknown_ids(db: Path) -> None:
-    assets = cli_json("assets", "list", "--type", "pumping_station", "--country", "RU", db=db)
+    assets = cli_json("assets", "list", "--type", "pumping_station", "--country", "RU", db=None)
     assert "cpc_ps_kropotkinskaya" in {a["id"] for a in assets}
-    shown = cli_json("assets", "show", "cpc_ps_kropotkinskaya", db=db)
+    assert all(a["type"] == "pumping_station" and "RU" in a["country"] for a in assets)
+    shown = cli_json("assets", "show", "cpc_ps_kropotkinskaya", db=None)
     assert shown["type"] == "pumping_station"
-    missing = cli("assets", "show", "cpc_ps_kropotkinskya", db=db)
+    assert shown["sources"]
+    found = cli_json("assets", "list", "--search", "Кропоткинская", db=None)
+    assert [a["id"] for a in found] == ["cpc_ps_kropotkinskaya"]
+    missing = cli("assets", "show", "cpc_ps_kropotkinskya", db=None)
     assert missing.exit_code == 5
     assert "cpc_ps_kropotkinskaya" in missing.stderr
     assert cli("articles", "show", "nope", db=db).exit_code == 5

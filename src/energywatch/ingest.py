@@ -84,33 +84,45 @@ class Deduplicator:
         self.num_perm = settings.dedup_num_perm
         self.index = NearDuplicateIndex(threshold=settings.dedup_threshold, num_perm=self.num_perm)
         self.members: dict[str, _Member] = {}
+        self._pending_similarity: float | None = None
         for row in store.iter_signatures():
             self.index.add(row.article_id, Signature.from_bytes(row.minhash, self.num_perm))
             self.members[row.article_id] = _Member(row.near_duplicate_of, _published_key(row.published))
 
-    def link(self, article: Article) -> tuple[Article, Signature]:
-        """Set ``near_duplicate_of`` on the article; may re-point an existing cluster."""
+    def link(self, article: Article) -> tuple[Article, Signature, str | None]:
+        """Set ``near_duplicate_of`` on the article.
+
+        Returns, as third item, the original of an existing cluster that this article
+        predates: once the article is stored, call ``promote`` to make it that
+        cluster's original (it cannot be done before, the links would dangle).
+        """
         sig = signature(article.clean_text, self.num_perm)
         match = self.index.find(sig, exclude=article.id)
         published = _published_key(article.published)
         article.near_duplicate_of = None
         article.duplicate_similarity = None
+        displaced: str | None = None
         if match is not None:
             root = self.members[match.article_id].root or match.article_id
             if root != article.id:
                 root_published = self.members[root].published if root in self.members else None
+                similarity = round(match.similarity, 4)
                 if published is not None and (root_published is None or published < root_published):
-                    # The new article was published first: it becomes the original.
-                    moved = self.store.repoint_duplicates(root, article.id, match.similarity)
-                    for member in moved:
-                        if member in self.members:
-                            self.members[member].root = article.id
+                    displaced = root
+                    self._pending_similarity = similarity
                 else:
                     article.near_duplicate_of = root
-                    article.duplicate_similarity = round(match.similarity, 4)
+                    article.duplicate_similarity = similarity
         self.index.add(article.id, sig)
         self.members[article.id] = _Member(article.near_duplicate_of, published)
-        return article, sig
+        return article, sig, displaced
+
+    def promote(self, article_id: str, displaced: str) -> None:
+        """Make a stored article the original of the cluster ``displaced`` led."""
+        moved = self.store.repoint_duplicates(displaced, article_id, self._pending_similarity)
+        for member in moved:
+            if member in self.members:
+                self.members[member].root = article_id
 
 
 def ingest(
@@ -151,8 +163,10 @@ def ingest_items(
                 )
             else:
                 seen_ids[article.id] = article.origin
-                article, sig = dedup.link(article)
+                article, sig, displaced = dedup.link(article)
                 outcome = store.save_article(article, sig.to_bytes())
+                if displaced is not None:
+                    dedup.promote(article.id, displaced)
                 getattr(report, outcome).append(article.id)
                 if article.near_duplicate_of:
                     report.near_duplicates[article.id] = article.near_duplicate_of

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from energywatch.errors import NotFoundError, StorageError
 from energywatch.models import (
@@ -475,7 +475,7 @@ class _Guard:
             self._ctx.__exit__(exc_type, exc, tb)
         except SQLAlchemyError as err:
             raise _storage_error(err) from err
-        if isinstance(exc, SQLAlchemyError) and not isinstance(exc, IntegrityError):
+        if isinstance(exc, SQLAlchemyError):
             raise _storage_error(exc) from exc
         return False
 
