@@ -30,6 +30,7 @@ from energywatch.outlets import resolve_source
 from energywatch.readers import read_inputs
 from energywatch.settings import Settings
 from energywatch.storage import Store
+from energywatch.storage.store import fingerprint
 
 ProgressFn = Callable[[str, str], None]
 """Called after each input with (origin, outcome) so a CLI can show progress."""
@@ -161,6 +162,14 @@ def ingest_items(
                     "give each article its own id, or ingest only one of the two inputs",
                     article_id=article.id,
                 )
+            elif store.stored_fingerprint(article.id) == fingerprint(article):
+                # Same content as stored: its near-duplicate link was decided when it
+                # first arrived and stays as it is, so re-running changes nothing.
+                seen_ids[article.id] = article.origin
+                report.unchanged.append(article.id)
+                if progress:
+                    progress(article.origin, "unchanged")
+                continue
             else:
                 seen_ids[article.id] = article.origin
                 article, sig, displaced = dedup.link(article)

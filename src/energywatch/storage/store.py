@@ -114,6 +114,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._known_sources: set[str] = set()
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
@@ -135,8 +136,11 @@ class Store:
 
     def ensure_source(self, source: Source) -> None:
         """Insert the outlet if it is new; existing outlet metadata is kept as stored."""
+        if source.name in self._known_sources:
+            return
         with self._write() as conn:
             _insert_ignore(conn, schema.sources, source.model_dump(mode="json"))
+        self._known_sources.add(source.name)
 
     def list_sources(self) -> list[Source]:
         with self._read() as conn:
@@ -228,6 +232,14 @@ class Store:
                     for s in spans
                 ],
             )
+
+    def stored_fingerprint(self, article_id: str) -> str | None:
+        """The content fingerprint stored for an id (None when the id is new)."""
+        with self._read() as conn:
+            found: str | None = conn.execute(
+                select(A.c.fingerprint).where(A.c.id == article_id)
+            ).scalar_one_or_none()
+        return found
 
     def find_article(self, article_id: str) -> Article | None:
         with self._read() as conn:
@@ -470,14 +482,13 @@ class _Guard:
         except SQLAlchemyError as exc:
             raise _storage_error(exc) from exc
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
             self._ctx.__exit__(exc_type, exc, tb)
         except SQLAlchemyError as err:
             raise _storage_error(err) from err
         if isinstance(exc, SQLAlchemyError):
             raise _storage_error(exc) from exc
-        return False
 
 
 def _storage_error(exc: SQLAlchemyError) -> StorageError:

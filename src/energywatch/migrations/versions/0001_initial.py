@@ -49,9 +49,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_articles"),
-        sa.ForeignKeyConstraint(
-            ["source_name"], ["sources.name"], name="fk_articles_source_name_sources"
-        ),
+        sa.ForeignKeyConstraint(["source_name"], ["sources.name"], name="fk_articles_source_name_sources"),
         sa.ForeignKeyConstraint(
             ["near_duplicate_of"],
             ["articles.id"],
