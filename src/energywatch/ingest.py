@@ -18,7 +18,7 @@ from typing import IO
 
 from energywatch import ids
 from energywatch.cleaning import clean
-from energywatch.dedup import NearDuplicateIndex, Signature, signature
+from energywatch.dedup import NearDuplicateIndex, Signature, SignatureMismatchError, signature
 from energywatch.models import (
     Article,
     IngestReport,
@@ -86,9 +86,19 @@ class Deduplicator:
         self.index = NearDuplicateIndex(threshold=settings.dedup_threshold, num_perm=self.num_perm)
         self.members: dict[str, _Member] = {}
         self._pending_similarity: float | None = None
+        stale: list[str] = []
         for row in store.iter_signatures():
-            self.index.add(row.article_id, Signature.from_bytes(row.minhash, self.num_perm))
+            try:
+                self.index.add(row.article_id, Signature.from_bytes(row.minhash, self.num_perm))
+            except SignatureMismatchError:
+                stale.append(row.article_id)
             self.members[row.article_id] = _Member(row.near_duplicate_of, _published_key(row.published))
+        for article_id in stale:
+            # Stored with other MinHash settings: recompute from the stored clean text.
+            stored = store.get_article(article_id)
+            sig = signature(stored.clean_text, self.num_perm)
+            store.replace_minhash(article_id, sig.to_bytes())
+            self.index.add(article_id, sig)
 
     def link(self, article: Article) -> tuple[Article, Signature, str | None]:
         """Set ``near_duplicate_of`` on the article.

@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from energywatch.dedup import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
+
 DEFAULT_DB = "sqlite:///energywatch.db"
 
 
@@ -28,13 +30,13 @@ class Settings(BaseSettings):
         default=10 * 1024 * 1024, gt=0, description="Inputs larger than this are rejected (too_large)."
     )
     dedup_threshold: float = Field(
-        default=0.5,
+        default=DEFAULT_THRESHOLD,
         gt=0.0,
         le=1.0,
         description="Estimated Jaccard similarity of cleaned-text shingles at or above which "
         "an article is linked as a near-duplicate (see docs/dedup.md).",
     )
-    dedup_num_perm: int = Field(default=128, ge=16, le=1024, description="MinHash permutations.")
+    dedup_num_perm: int = Field(default=DEFAULT_NUM_PERM, ge=16, le=1024, description="MinHash permutations.")
     kb_path: Path | None = Field(
         default=None, description="Asset data file to use instead of the bundled one."
     )

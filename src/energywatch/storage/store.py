@@ -360,6 +360,11 @@ class Store:
             for row in result:
                 yield SignatureRow(row.id, row.near_duplicate_of, row.published, bytes(row.minhash))
 
+    def replace_minhash(self, article_id: str, minhash: bytes) -> None:
+        """Store a recomputed signature (after the MinHash parameters changed)."""
+        with self._write() as conn:
+            conn.execute(update(A).where(A.c.id == article_id).values(minhash=minhash))
+
     def repoint_duplicates(self, old_root: str, new_root: str, similarity: float | None) -> list[str]:
         """Make ``new_root`` the original of a cluster whose original was ``old_root``.
 
