@@ -18,7 +18,7 @@ from typing import IO
 
 from energywatch import ids
 from energywatch.cleaning import clean
-from energywatch.dedup import NearDuplicateIndex, Signature, SignatureMismatchError, signature
+from energywatch.dedup import DuplicateMatch, NearDuplicateIndex, Signature, SignatureMismatchError, signature
 from energywatch.models import (
     Article,
     IngestReport,
@@ -85,6 +85,7 @@ class Deduplicator:
         self.num_perm = settings.dedup_num_perm
         self.index = NearDuplicateIndex(threshold=settings.dedup_threshold, num_perm=self.num_perm)
         self.members: dict[str, _Member] = {}
+        self.by_hash: dict[str, str] = {}
         self._pending_similarity: float | None = None
         stale: list[str] = []
         for row in store.iter_signatures():
@@ -93,6 +94,7 @@ class Deduplicator:
             except SignatureMismatchError:
                 stale.append(row.article_id)
             self.members[row.article_id] = _Member(row.near_duplicate_of, _published_key(row.published))
+            self.by_hash.setdefault(row.content_hash, row.article_id)
         for article_id in stale:
             # Stored with other MinHash settings: recompute from the stored clean text.
             stored = store.get_article(article_id)
@@ -109,6 +111,11 @@ class Deduplicator:
         """
         sig = signature(article.clean_text, self.num_perm)
         match = self.index.find(sig, exclude=article.id)
+        if match is None:
+            # Identical cleaned text is a copy however short (MinHash ignores tiny texts).
+            twin = self.by_hash.get(article.content_hash)
+            if twin is not None and twin != article.id and article.clean_text:
+                match = DuplicateMatch(article_id=twin, similarity=1.0)
         published = _published_key(article.published)
         article.near_duplicate_of = None
         article.duplicate_similarity = None
@@ -125,6 +132,7 @@ class Deduplicator:
                     article.near_duplicate_of = root
                     article.duplicate_similarity = similarity
         self.index.add(article.id, sig)
+        self.by_hash.setdefault(article.content_hash, article.id)
         self.members[article.id] = _Member(article.near_duplicate_of, published)
         return article, sig, displaced
 

@@ -46,6 +46,7 @@ class SignatureRow:
     article_id: str
     near_duplicate_of: str | None
     published: str | None
+    content_hash: str
     minhash: bytes
 
 
@@ -353,12 +354,14 @@ class Store:
         """MinHash signatures of every stored article, for the near-duplicate index."""
         with self._read() as conn:
             result = conn.execution_options(yield_per=2000).execute(
-                select(A.c.id, A.c.near_duplicate_of, A.c.published, A.c.minhash)
+                select(A.c.id, A.c.near_duplicate_of, A.c.published, A.c.content_hash, A.c.minhash)
                 .where(A.c.minhash.is_not(None))
                 .order_by(A.c.id)
             )
             for row in result:
-                yield SignatureRow(row.id, row.near_duplicate_of, row.published, bytes(row.minhash))
+                yield SignatureRow(
+                    row.id, row.near_duplicate_of, row.published, row.content_hash, bytes(row.minhash)
+                )
 
     def replace_minhash(self, article_id: str, minhash: bytes) -> None:
         """Store a recomputed signature (after the MinHash parameters changed)."""
