@@ -393,8 +393,10 @@ def assets_show(asset_id: Annotated[str, typer.Argument(metavar="ID")], as_json:
         _print_json(data)
         return
     out.print(f"[bold]{data['name']}[/] [dim]({data['id']}, {data['type']})[/]", highlight=False)
-    for key in ("operator", "country", "region", "lat", "lon", "coord_quality", "verification"):
-        out.print(f"[dim]{key}:[/] {data.get(key)}", highlight=False)
+    for key in ("operator", "region", "lat", "lon", "coord_quality", "coord_note", "verification"):
+        if data.get(key) is not None:
+            out.print(f"[dim]{key}:[/] {data[key]}", highlight=False)
+    out.print(f"[dim]country:[/] {', '.join(data['country'])}", highlight=False)
     for key in ("aliases", "upstream", "downstream"):
         if data.get(key):
             out.print(f"[dim]{key}:[/] {', '.join(data[key])}", highlight=False)
@@ -403,7 +405,8 @@ def assets_show(asset_id: Annotated[str, typer.Argument(metavar="ID")], as_json:
             f"[dim]capacity:[/] {cap['value']} {cap['unit']} — {cap.get('basis') or ''}", highlight=False
         )
     for src in data.get("sources", []):
-        out.print(f"[dim]source:[/] {src}", highlight=False)
+        note = f" ({src['note']})" if src.get("note") else ""
+        out.print(f"[dim]source {src['id']}:[/] {src['url']}{note}", highlight=False)
 
 
 # --------------------------------------------------------------------------- export
