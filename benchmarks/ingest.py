@@ -82,6 +82,8 @@ def main() -> None:
             rows.append(result)
         db_mb = sum(p.stat().st_size for p in folder.glob("bench.db*")) / 2**20
         corpus_mb = corpus.stat().st_size / 2**20
+    if any(r["rejected"] for r in rows):
+        sys.exit(f"benchmark invalid: {rows[0]['rejected']} inputs were rejected")
     if args.json:
         json.dump({"count": args.count, "rows": rows, "db_mb": db_mb}, sys.stdout, indent=2)
         return

@@ -389,12 +389,28 @@ def test_huge_last_line_without_newline() -> None:
     assert [getattr(i, "reason", None) for i in items] == [None, RejectionReason.too_large]
 
 
-def test_jsonl_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
-    path = tmp_path / "big.jsonl"
-    path.write_text('{"text": "' + "z" * 2000 + '"}\n')
-    rejection = only_rejection(read(path, max_bytes=1000))
+def test_jsonl_is_streamed_so_the_limit_applies_per_record(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    small = json.dumps({"text": "Kazakh output rose in March, the ministry said."})
+    path.write_text((small + "\n") * 40 + '{"text": "' + "z" * 2000 + '"}\n' + small + "\n")
+    assert path.stat().st_size > 1000
+    items = list(read(path, max_bytes=1000))
+    assert sum(isinstance(i, RawArticle) for i in items) == 41
+    [rejection] = [i for i in items if isinstance(i, Rejection)]
     assert rejection.reason is RejectionReason.too_large
-    assert "split the file" in rejection.hint
+    assert rejection.origin.endswith("corpus.jsonl:41")
+
+
+def test_gzipped_jsonl_is_streamed_too(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl.gz"
+    line = json.dumps({"text": "Kazakh output rose in March, the ministry said."}) + "\n"
+    path.write_bytes(gzip.compress((line * 100).encode()))
+    items = list(read(path, max_bytes=1000))
+    assert len(items) == 100
+    assert all(isinstance(i, RawArticle) for i in items)
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress((line * 100).encode())[:-20])
+    assert only_rejection(read(broken, max_bytes=10_000)).reason is RejectionReason.undecodable
 
 
 def test_real_ten_megabyte_limit_message(tmp_path: Path) -> None:

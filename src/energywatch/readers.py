@@ -13,8 +13,10 @@ The format comes from the extension; content sniffing only guards against binary
     .txt / .text / .md   plain text; the first line is the title when it looks like one
     .html / .htm         main text and metadata extracted with trafilatura
 
-Sizes: ``max_bytes`` limits each file (checked with ``stat`` before reading) and, for
-``.gz``, its decompressed content; on stdin, which has no size, it limits each line.
+Sizes: ``max_bytes`` limits each single-document file (checked with ``stat`` before
+reading) and, for ``.json.gz``, its decompressed content. JSONL (plain or gzipped) and
+stdin are streamed, so there it limits each line — a corpus of any size ingests with
+memory bounded by one record.
 
 Encodings: a byte-order mark wins, then UTF-8, then (HTML only) the declared
 ``<meta charset>``, then charset_normalizer's guess when it decodes cleanly (legacy
@@ -35,14 +37,21 @@ import os
 import re
 import stat
 import sys
-import unicodedata
 import zlib
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-import charset_normalizer
-
+from energywatch.decoding import (
+    AS_TEXT_HINT,
+    BOMS,
+    SNIFF_BYTES,
+    RefusedError,
+    check_binary,
+    decode,
+    decode_document,
+    normalise_text,
+)
 from energywatch.errors import InputError
 from energywatch.models import InputFormat, RawArticle, Rejection
 from energywatch.models import RejectionReason as Reason
@@ -62,49 +71,9 @@ _FORMATS: dict[str, InputFormat] = {
 _GZIPPABLE = {".json", ".jsonl", ".ndjson"}
 # Operating-system and editor droppings nobody means to ingest when pointing at a folder.
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx", "__pycache__"}
-_SNIFF = 8192
-_MAX_CHAOS = 0.1  # charset_normalizer "chaos": 0 is clean text; above this it is mojibake
 
 _RENAME = "rename to .json/.jsonl/.txt/.html or remove it"
-_AS_TEXT = "remove it, or export its text to .txt/.html and ingest that"
-_NO_IMAGES = "remove it; images carry no article text"
-_UNPACK = "unpack it and ingest the files inside"
 # Checked before decoding: these are never text, whatever the extension says.
-_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF", "a PDF document", "extract its text (e.g. pdftotext FILE.pdf FILE.txt) and ingest that"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image", _NO_IMAGES),
-    (b"\xff\xd8\xff", "a JPEG image", _NO_IMAGES),
-    (b"GIF8", "a GIF image", _NO_IMAGES),
-    (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx/.odt)", _AS_TEXT),
-    (b"\xd0\xcf\x11\xe0", "a legacy Microsoft Office file", _AS_TEXT),
-    (b"\x1f\x8b", "gzip-compressed data", "name it .json.gz or .jsonl.gz, or gunzip it first"),
-    (b"7z\xbc\xaf", "a 7-Zip archive", _UNPACK),
-    (b"Rar!", "a RAR archive", _UNPACK),
-    (b"SQLite format 3\x00", "an SQLite database", "export the articles to JSONL and ingest that"),
-    (b"\x7fELF", "an executable program", "remove it"),
-)
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, which is its prefix
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
-
-
-class _RefusedError(Exception):
-    """What is wrong, raised where the origin is unknown; never leaves this module."""
-
-    def __init__(self, reason: Reason, detail: str, hint: str) -> None:
-        super().__init__(detail)
-        self.reason, self.detail, self.hint = reason, detail, hint
-
-    def at(self, origin: str) -> Rejection:
-        return Rejection.create(origin, self.reason, self.detail, self.hint)
-
-
 # --------------------------------------------------------------------------- entry point
 
 
@@ -159,7 +128,7 @@ def _expand(path: Path, visited: set[Path] | None = None) -> Iterator[Path | Rej
         names = sorted(os.listdir(path))
     except OSError as exc:
         problem = f"folder cannot be listed: {exc.strerror or exc}"
-        yield _RefusedError(Reason.unreadable, problem, "make it readable or leave it out").at(_origin(path))
+        yield RefusedError(Reason.unreadable, problem, "make it readable or leave it out").at(_origin(path))
         return
     for name in names:
         if not (name.startswith((".", "~$")) or name.endswith("~") or name.lower() in _JUNK_NAMES):
@@ -179,7 +148,7 @@ def _format_of(name: str) -> tuple[InputFormat, bool] | None:
     return _FORMATS[suffix], gzipped
 
 
-def _unknown_extension(name: str) -> _RefusedError:
+def _unknown_extension(name: str) -> RefusedError:
     suffix = os.path.splitext(name)[1].lower()
     hint = _RENAME
     if suffix in {".csv", ".tsv", ".xlsx", ".xls", ".ods"}:
@@ -187,7 +156,7 @@ def _unknown_extension(name: str) -> _RefusedError:
     elif suffix in {".docx", ".doc", ".odt", ".rtf", ".pdf", ".pages"}:
         hint = "export the document as .txt or .html and ingest that file"
     detail = f"extension {suffix!r} is not an input format" if suffix else "file has no extension"
-    return _RefusedError(Reason.unknown_extension, detail, hint)
+    return RefusedError(Reason.unknown_extension, detail, hint)
 
 
 def _human(size: int) -> str:
@@ -197,16 +166,16 @@ def _human(size: int) -> str:
     return f"{size} bytes"
 
 
-def _too_large(size: int | None, max_bytes: int, what: str) -> _RefusedError:
+def _too_large(size: int | None, max_bytes: int, what: str) -> RefusedError:
     limit = f"{_human(max_bytes)} (ENERGYWATCH_MAX_FILE_BYTES)"
     amount = f"is {_human(size)} ({size:,} bytes)" if size is not None else "is larger than the limit"
     hint = f"split the {what}; limit is {limit}"
     if what == "line":
         hint = f"shorten the record or raise the limit, now {limit}"
-    return _RefusedError(Reason.too_large, f"{what} {amount}; the limit is {max_bytes:,} bytes", hint)
+    return RefusedError(Reason.too_large, f"{what} {amount}; the limit is {max_bytes:,} bytes", hint)
 
 
-def _unreadable(path: Path, exc: OSError | None = None) -> _RefusedError:
+def _unreadable(path: Path, exc: OSError | None = None) -> RefusedError:
     """Why a path cannot be read, in the user's terms."""
     if exc is None:  # judged from stat: opening a named pipe would block the whole run
         detail, hint = "not a regular file (pipe, socket, device)", "copy it to a file, or pipe JSONL to -"
@@ -218,7 +187,7 @@ def _unreadable(path: Path, exc: OSError | None = None) -> _RefusedError:
         detail, hint = "path does not exist", "check the path for typos (or whether it moved) and run again"
     else:
         detail, hint = f"cannot be read: {exc.strerror or exc}", "check the file and the disk"
-    return _RefusedError(Reason.unreadable, detail, hint)
+    return RefusedError(Reason.unreadable, detail, hint)
 
 
 def _read_file(path: Path, origin: str, max_bytes: int) -> Iterator[Item]:
@@ -232,29 +201,31 @@ def _read_file(path: Path, origin: str, max_bytes: int) -> Iterator[Item]:
         found = _format_of(path.name)
         if found is None:
             raise _unknown_extension(path.name)
+        fmt, gzipped = found
+        if fmt is InputFormat.jsonl:
+            # Streamed: memory stays at one line however many records the file has.
+            with path.open("rb") as handle:
+                if gzipped:
+                    yield from _read_gzipped_jsonl(handle, origin, max_bytes)
+                else:
+                    yield from _read_jsonl(handle, origin, max_bytes, size=info.st_size)
+            return
         if info.st_size > max_bytes:
             raise _too_large(info.st_size, max_bytes, "file")
-        fmt, gzipped = found
         with path.open("rb") as handle:
-            if fmt is InputFormat.jsonl and not gzipped:
-                # Streamed: memory stays at one line however many records the file has.
-                yield from _read_jsonl(handle, origin, max_bytes)
-                return
             data = handle.read(max_bytes + 1)  # the file may have grown since stat
         if len(data) > max_bytes:
             raise _too_large(None, max_bytes, "file")
         if gzipped:
             data = _gunzip(data, max_bytes)
-        if fmt is InputFormat.jsonl:
-            yield from _read_jsonl(io.BytesIO(data), origin, max_bytes)
-        elif fmt is InputFormat.json:
-            yield from _read_json(_decode_document(data), origin)
+        if fmt is InputFormat.json:
+            yield from _read_json(decode_document(data), origin)
         elif fmt is InputFormat.html:
-            html = _decode_document(data, html=True).replace("\x00", "")
+            html = decode_document(data, html=True).replace("\x00", "")
             yield _extract_html(html, origin, InputFormat.html)
         else:
-            yield _read_text(_decode_document(data), origin)
-    except _RefusedError as refused:
+            yield _read_text(decode_document(data), origin)
+    except RefusedError as refused:
         yield refused.at(origin)
     except OSError as exc:
         yield _unreadable(path, exc).at(origin)
@@ -267,75 +238,13 @@ def _gunzip(data: bytes, max_bytes: int) -> bytes:
             out = stream.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error) as exc:
         hint = "re-compress it with gzip, or decompress it and ingest the plain file"
-        raise _RefusedError(Reason.undecodable, f"not a valid gzip stream ({exc})", hint) from exc
+        raise RefusedError(Reason.undecodable, f"not a valid gzip stream ({exc})", hint) from exc
     if len(out) > max_bytes:
         raise _too_large(None, max_bytes, "decompressed file")
     return out
 
 
 # --------------------------------------------------------------------------- bytes → text
-
-
-def _check_binary(head: bytes) -> None:
-    """Refuse data whose first bytes show it is not text at all."""
-    for magic, what, hint in _SIGNATURES:
-        if head.startswith(magic):
-            raise _RefusedError(Reason.binary_file, f"looks like {what}, not text", hint)
-    if any(head.startswith(bom) for bom, _ in _BOMS):
-        return  # UTF-16/32 text legitimately contains NUL bytes
-    if (nul := head.find(b"\x00")) >= 0:
-        raise _RefusedError(Reason.binary_file, f"NUL byte at offset {nul}: binary data, not text", _AS_TEXT)
-    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f\b")
-    if head and controls / len(head) > 0.1:
-        raise _RefusedError(Reason.binary_file, "mostly control bytes: binary data, not text", _AS_TEXT)
-
-
-def _decode(data: bytes, declared: str | None = None) -> str:
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError as exc:
-                detail = f"has a {codec.upper()} byte-order mark but byte {exc.start} is invalid"
-                raise _RefusedError(Reason.undecodable, detail, "re-save the file as UTF-8") from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    if declared:
-        try:
-            return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    match = charset_normalizer.from_bytes(data).best()
-    # Without a BOM, a UTF-16/32 guess for NUL-free bytes is CJK-looking mojibake.
-    if match and match.chaos <= _MAX_CHAOS and not match.encoding.startswith(("utf_16", "utf_32")):
-        return str(match)
-    raise _RefusedError(
-        Reason.undecodable,
-        f"not UTF-8 (byte 0x{data[first_bad]:02x} at offset {first_bad}) and no known encoding fits",
-        "convert the file to UTF-8 (iconv -f SOURCE_ENCODING -t UTF-8 FILE > FILE.utf8) and ingest that",
-    )
-
-
-def _decode_document(data: bytes, *, html: bool = False) -> str:
-    if not data.strip():
-        detail = "file is empty (0 bytes)" if not data else "file contains only whitespace"
-        raise _RefusedError(Reason.empty_text, detail, "add the article text or remove the file")
-    _check_binary(data[:_SNIFF])
-    found = _META_CHARSET.search(data[:4096]) if html else None
-    text = _decode(data, found.group(1).decode("ascii") if found else None)
-    if not text.strip():
-        raise _RefusedError(Reason.empty_text, "file contains only whitespace", "add the article text")
-    return text
-
-
-def normalise_text(text: str) -> str:
-    """Make text comparable across inputs without cleaning it: NFC, ``\\n`` line ends,
-    no control characters but newline and tab. Nothing else is removed, because users
-    see offsets into this text and dropping content is the cleaning stage's job."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
 
 # --------------------------------------------------------------------------- JSON and JSONL
@@ -348,9 +257,9 @@ def _loads(text: str, line: int | None = None) -> object:
     except json.JSONDecodeError as exc:
         where = f"column {exc.colno}" if line else f"line {exc.lineno} column {exc.colno}"
         hint = f"fix the JSON syntax at line {line or exc.lineno} and run ingest again"
-        raise _RefusedError(Reason.invalid_json, f"{where}: {exc.msg}", hint) from exc
+        raise RefusedError(Reason.invalid_json, f"{where}: {exc.msg}", hint) from exc
     except RecursionError as exc:
-        raise _RefusedError(Reason.invalid_json, "JSON nested too deeply", "flatten the record") from exc
+        raise RefusedError(Reason.invalid_json, "JSON nested too deeply", "flatten the record") from exc
 
 
 def _read_json(text: str, origin: str) -> Iterator[Item]:
@@ -358,13 +267,13 @@ def _read_json(text: str, origin: str) -> Iterator[Item]:
     if not isinstance(data, list):
         yield _record(data, origin, InputFormat.json)
     elif not data:
-        raise _RefusedError(Reason.invalid_record, "the file holds an empty list", "add articles")
+        raise RefusedError(Reason.invalid_record, "the file holds an empty list", "add articles")
     else:
         for number, element in enumerate(data, start=1):
             yield _record(element, f"{origin}#{number}", InputFormat.json)
 
 
-def _byte_lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+def _byte_lines(stream: IO[bytes] | gzip.GzipFile, max_bytes: int) -> Iterator[bytes | None]:
     """Lines of a byte stream; ``None`` for a line longer than ``max_bytes``, skipped
     without ever holding more than ``max_bytes + 1`` bytes of it."""
     while line := stream.readline(max_bytes + 1):
@@ -376,14 +285,39 @@ def _byte_lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
         yield None
 
 
-def _read_jsonl(handle: IO[bytes], origin: str, max_bytes: int) -> Iterator[Item]:
-    head = handle.read(_SNIFF)
-    _check_binary(head)
-    if any(head.startswith(bom) for bom, codec in _BOMS if codec != "utf-8-sig"):
-        # UTF-16/32 cannot be split on b"\n"; the file is within max_bytes, so re-encode.
-        handle = io.BytesIO(_decode(head + handle.read(max_bytes)).encode("utf-8"))
+def _read_gzipped_jsonl(handle: IO[bytes], origin: str, max_bytes: int) -> Iterator[Item]:
+    """Decompress while reading: each line is bounded, so a "zip bomb" cannot fill memory."""
+    head = handle.read(2)
+    handle.seek(0)
+    if head != b"\x1f\x8b":
+        raise RefusedError(
+            Reason.binary_file,
+            "file has a .gz name but is not gzip data",
+            "rename it without .gz if it is plain JSONL, or re-compress it with gzip",
+        )
+    try:
+        with gzip.GzipFile(fileobj=handle) as stream:
+            yield from _read_jsonl(stream, origin, max_bytes, size=None)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise RefusedError(
+            Reason.undecodable,
+            f"gzip stream is corrupt: {exc}",
+            "re-create the .gz file (gzip -t FILE tests it)",
+        ) from exc
+
+
+def _read_jsonl(
+    handle: IO[bytes] | gzip.GzipFile, origin: str, max_bytes: int, *, size: int | None
+) -> Iterator[Item]:
+    head = handle.read(SNIFF_BYTES)
+    check_binary(head)
+    if any(head.startswith(bom) for bom, codec in BOMS if codec != "utf-8-sig"):
+        # UTF-16/32 cannot be split on b"\n": re-encode, which needs the whole file in memory.
+        if size is None or size > max_bytes:
+            raise _too_large(size, max_bytes, "UTF-16/32 JSONL file")
+        handle = io.BytesIO(decode(head + handle.read(max_bytes)).encode("utf-8"))
     else:
-        handle.seek(0)
+        handle.seek(0)  # files and GzipFile (which re-reads from the start) both rewind
     if not (yield from _read_lines(_byte_lines(handle, max_bytes), origin, max_bytes)):
         detail = "file is empty (0 bytes)" if not head else "file contains only blank lines"
         yield Rejection.create(origin, Reason.empty_text, detail, "add one article object per line")
@@ -402,9 +336,9 @@ def _read_lines(lines: Iterator[bytes | None], prefix: str, max_bytes: int) -> G
             if raw is None:
                 raise _too_large(None, max_bytes, "line")
             if b"\x00" in raw:
-                raise _RefusedError(Reason.binary_file, "line contains NUL bytes: binary data", _AS_TEXT)
-            obj = _loads(_decode(raw).strip(), line=number)
-        except _RefusedError as refused:
+                raise RefusedError(Reason.binary_file, "line contains NUL bytes: binary data", AS_TEXT_HINT)
+            obj = _loads(decode(raw).strip(), line=number)
+        except RefusedError as refused:
             yield refused.at(origin)
         else:
             yield _record(obj, origin, InputFormat.jsonl)
@@ -419,7 +353,7 @@ def _json_type(value: object) -> str:
 def _record(obj: object, origin: str, fmt: InputFormat) -> Item:
     try:
         return _article(obj, origin, fmt)
-    except _RefusedError as refused:
+    except RefusedError as refused:
         return refused.at(origin)
 
 
@@ -428,7 +362,7 @@ def _article(obj: object, origin: str, fmt: InputFormat) -> RawArticle:
     other tools carry extra fields, and refusing them would help nobody."""
     if not isinstance(obj, dict):
         hint = 'write each article as an object such as {"title": "…", "text": "…"}'
-        raise _RefusedError(Reason.invalid_record, f"expected an article object, got {_json_type(obj)}", hint)
+        raise RefusedError(Reason.invalid_record, f"expected an article object, got {_json_type(obj)}", hint)
     fields: dict[str, str | None] = {}
     for key in ("id", "url", "outlet", "title", "text", "html", "language"):
         value = obj.get(key)
@@ -436,7 +370,7 @@ def _article(obj: object, origin: str, fmt: InputFormat) -> RawArticle:
             value = str(value)  # numeric ids are common in spreadsheets turned into JSON
         if value is not None and not isinstance(value, str):
             detail = f'field "{key}" must be a string or null, got {_json_type(value)}'
-            raise _RefusedError(Reason.invalid_record, detail, f'put the "{key}" value in double quotes')
+            raise RefusedError(Reason.invalid_record, detail, f'put the "{key}" value in double quotes')
         fields[key] = value if key in {"text", "html"} else _clean_field(value)
     published = _parse_published(obj.get("published"))
     text, html = fields["text"], fields["html"]
@@ -444,8 +378,8 @@ def _article(obj: object, origin: str, fmt: InputFormat) -> RawArticle:
     if not (has_text or has_html):
         hint = 'add the article body as "text" (or the page as "html")'
         if text is None and html is None:
-            raise _RefusedError(Reason.missing_text, 'neither "text" nor "html" is given', hint)
-        raise _RefusedError(Reason.empty_text, "the article body is empty or only whitespace", hint)
+            raise RefusedError(Reason.missing_text, 'neither "text" nor "html" is given', hint)
+        raise RefusedError(Reason.empty_text, "the article body is empty or only whitespace", hint)
     if not has_text:
         article = _extract_html(html or "", origin, fmt)
         # The record's own fields win; the page only fills in what the record left out.
@@ -482,7 +416,7 @@ def _parse_published(value: object) -> dt.date | dt.datetime | None:
         return None
     if not isinstance(value, str):
         detail = f'field "published" must be a date string or null, got {_json_type(value)}'
-        raise _RefusedError(Reason.invalid_record, detail, _PUBLISHED_HINT)
+        raise RefusedError(Reason.invalid_record, detail, _PUBLISHED_HINT)
     text = value.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -491,7 +425,7 @@ def _parse_published(value: object) -> dt.date | dt.datetime | None:
     except ValueError:
         shown = text if len(text) <= 40 else text[:40] + "…"
         detail = f'field "published" is not a date: {shown!r}'
-        raise _RefusedError(Reason.invalid_record, detail, _PUBLISHED_HINT) from None
+        raise RefusedError(Reason.invalid_record, detail, _PUBLISHED_HINT) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -572,9 +506,9 @@ def _extract_html(html: str, origin: str, fmt: InputFormat) -> RawArticle:
             )
     except Exception as exc:  # a parser bug on one page must not end the run
         detail = f"the HTML extractor failed: {type(exc).__name__}: {exc}"
-        raise _RefusedError(Reason.html_no_text, detail, _NO_TEXT_HINT) from exc
+        raise RefusedError(Reason.html_no_text, detail, _NO_TEXT_HINT) from exc
     if not isinstance(doc, Document) or not (doc.text or "").strip():
-        raise _RefusedError(Reason.html_no_text, "no article text found in the HTML", _NO_TEXT_HINT)
+        raise RefusedError(Reason.html_no_text, "no article text found in the HTML", _NO_TEXT_HINT)
     title = _clean_field(doc.title)
     body = normalise_text(doc.text or "").strip()
     first, _, rest = body.partition("\n")
