@@ -50,36 +50,148 @@ _OUTLETS = [
     "Atlas Commodity Brief (demo)",
     "Energy Mirror Daily (demo)",
 ]
-_LEADS = [
-    "A {event} hit {asset} near {place} early on {day}, {speaker} said.",
-    "{speaker_cap} confirmed that {asset} in {region} was damaged by a {event} on {day}.",
-    "Operations at {asset} were disrupted after a {event} overnight into {day}.",
-    "Emergency crews were sent to {asset} outside {place} after what officials called a {event}.",
-    "Flows through {asset} were cut on {day} following a {event}, according to {speaker}.",
+_OPENERS = [
+    "Early on {day},",
+    "Late on {day},",
+    "Overnight into {day},",
+    "Shortly after midnight,",
+    "According to {speaker},",
+    "Officials said that",
+    "In a statement on {day},",
+    "Local media reported that",
+    "Witnesses said that",
+    "By {day} evening,",
+    "As of {day},",
+    "Regional authorities confirmed that",
 ]
-_DETAILS = [
-    "Throughput fell by about {pct} percent while engineers inspected the damage.",
-    "Officials said {n} people were hurt and {k} were taken to hospital in {place}.",
-    "Repairs could take between {d1} and {d2} weeks, {speaker} estimated.",
-    "The site handles roughly {cap} million tonnes a year, most of it bound for export.",
-    "Satellite images reviewed by analysts showed scorch marks across {n} storage tanks.",
-    "No casualties were reported, and the fire was contained within {h} hours.",
-    "Loadings were paused for {h} hours as a precaution, {speaker} said.",
+_SUBJECTS = [
+    "a {event}",
+    "the {event}",
+    "a suspected {event}",
+    "what officials described as a {event}",
+    "an overnight {event}",
+    "a {event} reported by residents",
+    "a second {event} in a week",
 ]
-_CONTEXT = [
-    "The region has seen repeated attacks on energy facilities since early {year}.",
-    "Kazakhstan ships most of its crude through the Caspian Pipeline Consortium route.",
-    "Traders said differentials for CPC Blend widened by {usd} dollars a barrel on the news.",
-    "Insurers have raised war-risk premiums for tankers calling at Black Sea ports.",
-    "The operator said it was working with shareholders to restore normal operations.",
-    "Officials in Astana said domestic fuel supply was not affected.",
-    "Air defence units reported intercepting {n} drones over the {region} overnight.",
+_VERBS = [
+    "damaged",
+    "disrupted",
+    "halted work at",
+    "forced a shutdown of",
+    "cut flows through",
+    "set fire to equipment at",
+    "hit",
+    "knocked out power to",
+    "briefly stopped loadings at",
+    "triggered an emergency stop at",
+    "caused a blaze near",
+    "left debris across",
 ]
+_OBJECTS = [
+    "{asset}",
+    "part of {asset}",
+    "a unit at {asset}",
+    "storage tanks at {asset}",
+    "the control room of {asset}",
+    "a transformer serving {asset}",
+    "pipework inside {asset}",
+]
+_ADJUNCTS = [
+    "near {place}",
+    "outside {place}",
+    "in the {region}",
+    "about {km} km from {place}",
+    "on the edge of {place}",
+    "north of {place}",
+    "south-east of {place}",
+    "in {place} district",
+]
+_FACTS = [
+    "Throughput fell by about {pct} percent",
+    "{n} people were hurt",
+    "{k} workers were evacuated",
+    "repairs could take {d1} to {d2} weeks",
+    "the fire was contained within {h} hours",
+    "loadings were paused for {h} hours",
+    "{n} drones were shot down nearby",
+    "no casualties were reported",
+    "the site handles some {cap} million tonnes a year",
+    "insurers raised war-risk premiums by {usd} percent",
+    "crews restored partial operation by day {k}",
+    "differentials widened by {usd} dollars a barrel",
+    "{k} storage tanks were scorched",
+]
+_LINKS = [
+    "{speaker} said",
+    "according to {speaker}",
+    "{speaker} told reporters",
+    "{speaker} added",
+    "{speaker} estimated",
+    "{speaker} confirmed in a briefing",
+    "{speaker} wrote on social media",
+]
+_SYLLABLES = [
+    "ka",
+    "ro",
+    "vin",
+    "tel",
+    "ask",
+    "mur",
+    "zha",
+    "nov",
+    "ost",
+    "ber",
+    "lin",
+    "gor",
+    "dau",
+    "pek",
+    "sha",
+    "tur",
+    "ven",
+    "yar",
+    "kul",
+    "mir",
+    "dan",
+    "sol",
+    "ret",
+    "bai",
+    "oz",
+    "pol",
+]
+_ROLES = [
+    "duty engineer",
+    "shift supervisor",
+    "local councillor",
+    "fire chief",
+    "station manager",
+    "resident",
+]
+_UNITS = ["compressor", "metering skid", "valve yard", "substation", "tank park", "loading arm", "pump house"]
+
+
+def _name(rng: random.Random, syllables: int) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(syllables)).capitalize()
+
+
+def _local_colour(rng: random.Random) -> str:
+    """A sentence with invented local names: the long tail that makes real articles differ."""
+    person = f"{_name(rng, 2)} {_name(rng, 3)}"
+    village = _name(rng, rng.randint(2, 3))
+    return (
+        f"{person}, a {rng.choice(_ROLES)} in {village}, said the {rng.choice(_UNITS)} "
+        f"{rng.choice(['shook', 'went dark', 'caught fire', 'was evacuated', 'lost pressure'])} "
+        f"at {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} and that {_name(rng, 2)} road "
+        f"stayed closed for {rng.randint(2, 30)} hours."
+    )
+
+
 _CLOSERS = [
-    "Investigators have not yet said what caused the {event}.",
+    "Investigators have not said what caused the {event}.",
     "Further updates are expected once the inspection of {asset} is complete.",
     "Neither side commented on who was behind the {event}.",
     "The company declined to give a timeline for a full restart.",
+    "Officials in Astana said domestic supply was not affected.",
+    "Traders were watching loading schedules for {month}.",
 ]
 _TAILS = [
     "Subscribe to our daily energy newsletter. Share this article on social media.",
@@ -94,9 +206,12 @@ _SWAPS = {
     "about": "around",
     "early": "shortly",
     "officials": "authorities",
-    "operations": "activities",
     "repairs": "works",
     "hurt": "injured",
+    "near": "close to",
+    "reported": "said",
+    "storage": "oil",
+    "fire": "blaze",
 }
 
 
@@ -129,20 +244,76 @@ def _slots(rng: random.Random, day: dt.date) -> dict[str, Any]:
         "cap": rng.choice([3, 6.6, 9, 12, 20, 67]),
         "h": rng.randint(2, 72),
         "year": rng.choice([2024, 2025]),
+        "km": rng.randint(2, 90),
+        "month": rng.choice(["January", "March", "May", "July", "September", "November"]),
         "usd": round(rng.uniform(0.2, 2.5), 2),
     }
 
 
+# Interchangeable words. Real outlets word the same facts differently; drawing each of
+# these independently keeps two generated originals from sharing runs of three words,
+# as two real independent reports rarely do (see docs/dedup.md for the real figures).
+_VARIANTS = [
+    ["said", "stated", "noted", "reported", "told", "indicated"],
+    ["a", "one"],
+    ["the", "that", "this"],
+    ["were", "had been", "got"],
+    ["was", "had been", "got"],
+    ["and", "while", "as"],
+    ["at", "by", "inside", "within"],
+    ["near", "close to", "next to", "not far from"],
+    ["about", "around", "roughly", "some", "nearly"],
+    ["hours", "hrs"],
+    ["people", "persons", "individuals"],
+    ["workers", "staff", "employees", "crew members"],
+    ["damaged", "hit", "struck", "harmed"],
+    ["fire", "blaze", "flames"],
+    ["road", "street", "lane", "highway"],
+    ["closed", "shut", "blocked", "sealed off"],
+    ["in", "at", "across"],
+    ["for", "during", "over"],
+    ["by", "via"],
+    ["officials", "authorities", "administrators"],
+    ["storage", "oil", "fuel", "crude"],
+    ["tanks", "reservoirs", "vessels"],
+    ["of", "belonging to", "at"],
+]
+_VARIANT_OF = {word: group for group in _VARIANTS for word in group if " " not in word}
+
+
+def _vary(rng: random.Random, text: str) -> str:
+    return " ".join(rng.choice(_VARIANT_OF[w]) if w in _VARIANT_OF else w for w in text.split(" "))
+
+
+def _sentence(rng: random.Random, slots: dict[str, Any]) -> str:
+    """One sentence from independently chosen phrases, so that two articles rarely
+    share a run of three words unless they name the same asset or place."""
+    parts = [
+        rng.choice(_OPENERS),
+        rng.choice(_SUBJECTS),
+        rng.choice(_VERBS),
+        rng.choice(_OBJECTS),
+        rng.choice(_ADJUNCTS) + ".",
+    ]
+    return " ".join(parts).format(**slots)
+
+
+def _fact(rng: random.Random, slots: dict[str, Any]) -> str:
+    first, second = rng.sample(_FACTS, 2)  # each paragraph draws fresh slots, so facts rarely repeat
+    text = f"{first}, {rng.choice(_LINKS)}, and {second}."
+    return (text[0].upper() + text[1:]).format(**slots)
+
+
 def _original(rng: random.Random, index: int, spec: SyntheticSpec) -> dict[str, Any]:
     day = spec.start + dt.timedelta(days=rng.randint(0, 900))
+    paragraphs = []
+    for _ in range(rng.randint(4, 6)):
+        slots = _slots(rng, day)  # each paragraph draws its own numbers and speakers
+        sentences = [_sentence(rng, slots), _local_colour(rng)]
+        sentences += [_fact(rng, slots) for _ in range(rng.randint(1, 2))]
+        paragraphs.append(_vary(rng, " ".join(sentences)))
     slots = _slots(rng, day)
-    paragraphs = [
-        rng.choice(_LEADS).format(**slots),
-        " ".join(t.format(**slots) for t in rng.sample(_DETAILS, 3)),
-        " ".join(t.format(**slots) for t in rng.sample(_CONTEXT, 3)),
-        " ".join(t.format(**slots) for t in rng.sample(_DETAILS, 2)),
-        rng.choice(_CLOSERS).format(**slots),
-    ]
+    paragraphs.append(rng.choice(_CLOSERS).format(**slots))
     outlet = rng.choice(_OUTLETS)
     return {
         "id": f"syn-{spec.seed}-{index:08d}",
