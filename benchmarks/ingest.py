@@ -88,9 +88,15 @@ def main() -> None:
         json.dump({"count": args.count, "rows": rows, "db_mb": db_mb}, sys.stdout, indent=2)
         return
     print(f"ingest benchmark: {args.count} synthetic articles ({corpus_mb:.1f} MB JSONL) → SQLite, 1 process")
-    print(
-        f"{'phase':<24}{'seconds':>9}{'articles/s':>12}{'peak RSS MB':>13}{'new':>8}{'same':>8}{'near-dup':>10}"
+    header = (
+        ("seconds", 9),
+        ("articles/s", 12),
+        ("peak RSS MB", 13),
+        ("new", 8),
+        ("same", 8),
+        ("near-dup", 10),
     )
+    print(f"{'phase':<24}" + "".join(f"{name:>{width}}" for name, width in header))
     for r in rows:
         print(
             f"{r['phase']:<24}{r['seconds']:>9.1f}{r['articles_per_s']:>12.0f}{r['peak_rss_mb']:>13.0f}"

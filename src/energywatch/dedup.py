@@ -319,14 +319,19 @@ class NearDuplicateIndex:
         self._check(sig)
         if not sig.matchable:
             return []
-        scored: list[tuple[float, int, str]] = []
-        for candidate in self._lsh.query(sig.minhash):
-            if candidate == exclude:
-                continue
-            similarity = sig.jaccard(self._signatures[candidate])
-            if similarity >= self.threshold:
-                scored.append((-similarity, self._order[candidate], candidate))
-        return [DuplicateMatch(article_id, -negative) for negative, _, article_id in sorted(scored)]
+        candidates = [c for c in self._lsh.query(sig.minhash) if c != exclude]
+        if not candidates:
+            return []
+        # One vectorised comparison for all candidates: the share of equal hash values
+        # is the MinHash Jaccard estimate (what datasketch's jaccard() computes one by one).
+        stacked = np.stack([self._signatures[c].minhash.hashvalues for c in candidates])
+        similarities = (stacked == sig.minhash.hashvalues).mean(axis=1)
+        scored = sorted(
+            (-float(similarity), self._order[candidate], candidate)
+            for candidate, similarity in zip(candidates, similarities, strict=True)
+            if similarity >= self.threshold
+        )
+        return [DuplicateMatch(article_id, -negative) for negative, _, article_id in scored]
 
     def _check(self, sig: Signature) -> None:
         if sig.num_perm != self.num_perm:
