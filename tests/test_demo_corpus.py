@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from energywatch.demo import demo_articles, demo_gold
+from energywatch.demo import corpus_dir, demo_articles, demo_gold
 from energywatch.kb import load_knowledge_base
 from energywatch.models import RawArticle
 from energywatch.readers import read_inputs
@@ -36,7 +35,7 @@ def test_corpus_size_formats_and_outlets() -> None:
     assert len(articles) >= 40
     with demo_articles() as files:
         assert sum(p.suffix == ".html" for p in files) >= 3
-    outlets_file = Path(__file__).resolve().parent.parent / "src/energywatch/data/demo/outlets.yaml"
+    outlets_file = corpus_dir() / "outlets.yaml"
     known = {o["name"] for o in yaml.safe_load(outlets_file.read_text(encoding="utf-8"))["outlets"]}
     assert all(name.endswith("(demo)") for name in known)
     assert {a.outlet for a in articles.values()} <= known

@@ -24,7 +24,6 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from itertools import combinations
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from energywatch.dedup import (
     shingles,
     signature,
 )
+from energywatch.demo import corpus_dir
 from energywatch.models import RawArticle
 from energywatch.readers import read_inputs
 
@@ -247,11 +247,6 @@ class _UnionFind:
 # --------------------------------------------------------------------------- corpus
 
 
-def demo_corpus_dir() -> Path:
-    """The folder of the bundled demo corpus (an installed package keeps it on disk)."""
-    return Path(str(resources.files("energywatch") / "data" / "demo"))
-
-
 def _gold_lines(directory: Path) -> Iterable[dict[str, object]]:
     for path in sorted(directory.rglob("gold*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -266,7 +261,7 @@ def load_base_articles(directory: Path | None = None) -> list[BaseArticle]:
     are derived from the URL); both forms are resolved. Articles the gold links with
     ``near_duplicate_of`` share a cluster, named after its root.
     """
-    directory = directory or demo_corpus_dir()
+    directory = directory or corpus_dir()
     files = sorted(p for p in directory.rglob("*") if p.suffix in {".json", ".html"})
     raws = [item for item in read_inputs(files, max_bytes=10 * 1024 * 1024) if isinstance(item, RawArticle)]
     by_key: dict[str, str] = {}
