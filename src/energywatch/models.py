@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -189,6 +189,46 @@ class Rejection(Record):
             article_id=article_id,
             rejected_at=dt.datetime.now(dt.UTC),
         )
+
+
+# --------------------------------------------------------------------------- claims
+
+
+class Hedge(StrEnum):
+    """How firmly a claim is made (DESIGN §3), from the wording around it.
+
+    asserted: stated as fact. reported: attributed ("X said", "according to").
+    alleged: flagged as unconfirmed ("allegedly", "not independently verified").
+    speculative: possibility or estimate ("could", "may", "analysts suggest").
+    denied: contradicted by the speaker ("denied", "rejected reports that").
+    """
+
+    asserted = "asserted"
+    reported = "reported"
+    alleged = "alleged"
+    speculative = "speculative"
+    denied = "denied"
+
+
+class Claim(Record):
+    """One fact stated in one article, traceable to its words.
+
+    ``start``/``end`` are offsets into the article's clean text and cover the words
+    the value was read from; ``sentence_start``/``sentence_end`` the sentence quoted as
+    evidence. ``value`` is the normalised value, JSON-shaped (a range is ``[low, high]``).
+    """
+
+    article_id: str
+    field: str
+    value: Any
+    raw: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    sentence_start: int = Field(ge=0)
+    sentence_end: int = Field(ge=0)
+    speaker: str | None = None
+    hedge: Hedge = Hedge.asserted
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
 # --------------------------------------------------------------------------- run summaries
