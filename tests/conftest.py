@@ -59,7 +59,7 @@ def pg_settings(pg_schema_url: str) -> Settings:
     """Settings on the session schema, emptied before each test."""
     settings = Settings(db=pg_schema_url)
     with Store.open(settings) as store, store.engine.begin() as conn:
-        conn.execute(text("TRUNCATE removed_spans, rejections, articles, sources CASCADE"))
+        conn.execute(text("TRUNCATE incidents, removed_spans, rejections, articles, sources CASCADE"))
     return settings
 
 

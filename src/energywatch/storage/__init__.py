@@ -1,5 +1,6 @@
 """Persistence: one schema for SQLite and PostgreSQL, migrated with Alembic."""
 
-from energywatch.storage.store import ArticleQuery, SignatureRow, Store, StoreStatus
+from energywatch.storage.incidents import IncidentQuery
+from energywatch.storage.store import ArticleMeta, ArticleQuery, SignatureRow, Store, StoreStatus
 
-__all__ = ["ArticleQuery", "SignatureRow", "Store", "StoreStatus"]
+__all__ = ["ArticleMeta", "ArticleQuery", "IncidentQuery", "SignatureRow", "Store", "StoreStatus"]

@@ -7,6 +7,8 @@ Rows are not records: the store converts between rows and ``energywatch.models``
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -104,3 +106,101 @@ rejections = Table(
 
 Index("ix_rejections_origin", rejections.c.origin)
 Index("ix_articles_source_name", articles.c.source_name)
+
+# --------------------------------------------------------------------------- extraction
+
+# One row per extracted article. ``events`` holds the ExtractedEvent dumps without their
+# claims (those live in ``claims``, one row each, so they can be filtered by field);
+# ``version`` and ``article_fingerprint`` tell which articles need extracting again.
+extractions = Table(
+    "extractions",
+    metadata,
+    Column(
+        "article_id",
+        String(200),
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("is_incident_report", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("article_fingerprint", String(64), nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("extracted_at", DateTime(timezone=True), nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Claims belong to an extraction: replacing or deleting it (or its article) drops them.
+    Column(
+        "article_id",
+        String(200),
+        ForeignKey("extractions.article_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("event_index", Integer, nullable=False),
+    Column("field", String(64), nullable=False, index=True),
+    Column("value", JSON),
+    Column("raw", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Column("speaker", Text),
+    Column("hedge", String(16), nullable=False),
+    Column("confidence", Float, nullable=False),
+)
+
+# --------------------------------------------------------------------------- incidents
+
+# ``payload`` is the Incident dump without the events' claims; the other columns are
+# copies of payload fields that listing filters and sorts on.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("category", String(64), nullable=False),
+    Column("type", String(64), nullable=False, index=True),
+    Column("date_start", Date, index=True),
+    Column("date_end", Date),
+    Column("precision", String(16), nullable=False),
+    Column("country", String(16), index=True),
+    Column("payload", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+incident_articles = Table(
+    "incident_articles",
+    metadata,
+    Column(
+        "incident_id",
+        String(200),
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "article_id",
+        String(200),
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    # -1 when the incident lists the article but has no event of it (see storage.incidents).
+    Column("event_index", Integer, primary_key=True),
+    Column("is_copy", Boolean, nullable=False),
+)
+
+incident_assets = Table(
+    "incident_assets",
+    metadata,
+    Column(
+        "incident_id",
+        String(200),
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("asset_id", String(200), primary_key=True, index=True),
+)

@@ -35,6 +35,7 @@ from energywatch.models import (
 from energywatch.settings import Settings
 from energywatch.storage import schema
 from energywatch.storage.engine import create_db_engine, migrate
+from energywatch.storage.incidents import IncidentStoreMixin
 
 A = schema.articles
 
@@ -48,6 +49,15 @@ class SignatureRow:
     published: str | None
     content_hash: str
     minhash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """An article's id, date and copy link, without its text (for resolution)."""
+
+    article_id: str
+    published: dt.date | dt.datetime | None
+    near_duplicate_of: str | None
 
 
 @dataclass(slots=True)
@@ -110,7 +120,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-class Store:
+class Store(IncidentStoreMixin):
     """Typed access to one database (SQLite file or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:
@@ -349,6 +359,15 @@ class Store:
                 if article is not None:
                     yield article
             last = ids[-1]
+
+    def iter_article_meta(self) -> Iterator[ArticleMeta]:
+        """Id, publication date and copy link of every article, streamed."""
+        with self._read() as conn:
+            result = conn.execution_options(yield_per=5000).execute(
+                select(A.c.id, A.c.published, A.c.near_duplicate_of).order_by(A.c.id)
+            )
+            for row in result:
+                yield ArticleMeta(row.id, _parse_published(row.published), row.near_duplicate_of)
 
     def iter_signatures(self) -> Iterator[SignatureRow]:
         """MinHash signatures of every stored article, for the near-duplicate index."""
