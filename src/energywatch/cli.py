@@ -20,6 +20,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
@@ -28,16 +29,20 @@ from energywatch import export as exporting
 from energywatch.demo import demo_articles
 from energywatch.errors import ConfigError, EnergywatchError
 from energywatch.ingest import ingest as run_ingest
-from energywatch.kb import load_knowledge_base
+from energywatch.kb import KnowledgeBase, load_knowledge_base
 from energywatch.models import IngestReport, RejectionReason
+from energywatch.process import ProcessReport
+from energywatch.process import process as run_process
 from energywatch.settings import Settings
-from energywatch.storage import ArticleQuery, Store
+from energywatch.storage import ArticleQuery, IncidentQuery, Store
 from energywatch.views import (
     article_detail,
     article_row,
     asset_detail,
     asset_row,
+    incident_row,
     ingest_summary,
+    process_summary,
     rejection_row,
     status_dict,
 )
@@ -183,15 +188,28 @@ def ingest(
 def demo(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Ingest the bundled demo corpus and show what is stored (the quickstart job)."""
     settings = _settings(db)
+    kb = load_knowledge_base(settings.kb_path)
     with Store.open(settings) as store, demo_articles() as files:
         report = run_ingest(store, [str(p) for p in files], settings)
+        processed = run_process(store, kb)
         status = store.status()
+        incidents, total = store.list_incidents(IncidentQuery(limit=1000))
+    rows = [incident_row(i) for i in incidents]
     if as_json:
-        _print_json({"ingest": ingest_summary(report), "status": status_dict(status)})
+        _print_json(
+            {
+                "ingest": ingest_summary(report),
+                "process": process_summary(processed),
+                "status": status_dict(status),
+                "incidents": rows,
+            }
+        )
     else:
         out.print(f"Demo corpus: {len(files)} files into [bold]{settings.db}[/]")
         _report_ingest(report, as_json=False)
         _print_status(status_dict(status))
+        _print_process(processed)
+        _print_incidents(rows, total)
     if report.rejections:
         raise typer.Exit(1)
 
@@ -407,6 +425,134 @@ def assets_show(asset_id: Annotated[str, typer.Argument(metavar="ID")], as_json:
     for src in data.get("sources", []):
         note = f" ({src['note']})" if src.get("note") else ""
         out.print(f"[dim]source {src['id']}:[/] {src['url']}{note}", highlight=False)
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def _print_process(report: ProcessReport) -> None:
+    reasons = ", ".join(f"{n} {r}" for r, n in sorted(report.not_reports.items())) or "none"
+    out.print(
+        f"extracted [bold]{report.extracted}[/] articles; {report.incident_reports} incident reports "
+        f"(not reports: {reasons}); [bold]{report.incidents}[/] incidents "
+        f"({report.incidents_inserted} new, {report.incidents_updated} changed, "
+        f"{report.incidents_deleted} gone)",
+        highlight=False,
+    )
+
+
+def _print_incidents(rows: list[dict[str, Any]], total: int) -> None:
+    table = Table("id", "date", "type", "assets", "location", "articles", title=f"{total} incidents")
+    for r in rows:
+        table.add_row(
+            r["id"],
+            r["date"] or "unknown",
+            r["type"],
+            ", ".join(r["assets"]),
+            r["location"] or "",
+            f"{r['articles']}" + (f" ({r['copies']} copies)" if r["copies"] else ""),
+        )
+    out.print(table)
+
+
+def _kb(settings: Settings) -> KnowledgeBase:
+    return load_knowledge_base(settings.kb_path)
+
+
+@app.command()
+@_edge
+def process(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Extract claims from new or changed articles and resolve them into incidents."""
+    settings = _settings(db)
+    kb = _kb(settings)
+    with Store.open(settings) as store:
+        if as_json:
+            report = run_process(store, kb)
+        else:
+            with Progress(
+                SpinnerColumn(), TextColumn("extracting"), MofNCompleteColumn(), console=err, transient=True
+            ) as bar:
+                task = bar.add_task("extracting", total=None)
+                report = run_process(store, kb, progress=lambda _id, _outcome: bar.update(task, advance=1))
+    if as_json:
+        _print_json(process_summary(report))
+    else:
+        _print_process(report)
+
+
+@app.command()
+@_edge
+def incidents(
+    db: DbOpt = None,
+    event_type: Annotated[str | None, typer.Option("--type", help="e.g. drone_strike.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="attack, accident, operations, policy, response.")
+    ] = None,
+    asset: Annotated[str | None, typer.Option(help="Asset id, e.g. cpc_ps_kropotkinskaya.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO-2 country code of the location.")] = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """List incidents, newest first, with filters."""
+    query = IncidentQuery(
+        type=event_type,
+        category=category,
+        asset=asset,
+        country=country.upper() if country else None,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        limit=limit,
+        offset=offset,
+    )
+    with _store(db) as store:
+        found, total = store.list_incidents(query)
+    rows = [incident_row(i) for i in found]
+    if as_json:
+        _print_json({"total": total, "offset": offset, "limit": limit, "incidents": rows})
+    else:
+        _print_incidents(rows, total)
+
+
+@app.command()
+@_edge
+def show(
+    incident_id: Annotated[str, typer.Argument(metavar="INCIDENT")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one incident: claims grouped by attribute, with outlet, speaker, hedge and quote."""
+    with _store(db) as store:
+        incident = store.get_incident(incident_id)
+        record = exporting.incident_record(incident)
+        texts = {a: store.get_article(a) for a in incident.articles}
+    if as_json:
+        _print_json(record)
+        return
+    row = incident_row(incident)
+    out.print(
+        f"[bold]{incident.type}[/] ({incident.category}) · {row['date'] or 'date unknown'} · "
+        f"{row['location'] or 'place unknown'}",
+        highlight=False,
+    )
+    assets = ", ".join(incident.assets) or "none"
+    out.print(
+        f"[dim]{incident.id} · assets: {assets} · {len(incident.articles)} articles[/]", highlight=False
+    )
+    for field_name, attr in record["attributes"].items():
+        out.print(f"\n[bold]{field_name}[/]: {attr['value']} [dim]({attr['status']})[/]", highlight=False)
+        for claim in attr["claims"]:
+            article = texts[claim["article"]]
+            quote = article.clean_text[claim["sentence"][0] : claim["sentence"][1]]
+            who = claim["speaker"] or "the outlet"
+            copy = " [yellow]copy[/]" if claim["copy"] else ""
+            out.print(
+                f"  • {claim['value']} — {article.source.name}{copy}, {who}, {claim['hedge']}",
+                highlight=False,
+            )
+            out.print(f"    [dim]“{escape(quote)}”[/]", highlight=False)
 
 
 # --------------------------------------------------------------------------- export

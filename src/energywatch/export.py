@@ -12,11 +12,106 @@ import json
 from typing import Any, TextIO
 
 from energywatch import __version__
-from energywatch.models import Article
+from energywatch.models import Article, Claim, Hedge, Incident
 from energywatch.storage import Store
 
+# Fields that describe the incident itself rather than attributes to compare.
+_FRAME_FIELDS = frozenset({"type", "date", "location", "assets", "facility"})
+_WEAK = frozenset({Hedge.alleged, Hedge.speculative, Hedge.denied})
 
-def article_record(article: Article) -> dict[str, Any]:
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def attribute_status(claims: list[Claim], copies: set[str]) -> tuple[Any, str]:
+    """A first, exact-match consensus per attribute (typed compatibility comes with
+    verification): the value most independent articles give, and
+
+    - ``unsupported``: every claim is hedged (alleged, speculative or denied);
+    - ``contested``: independent articles give different values;
+    - ``agreed``: two or more independent articles give the same value;
+    - ``single-source``: one independent article gives it.
+
+    Copies never count as independent articles.
+    """
+    independent = [c for c in claims if c.article_id not in copies] or claims
+    firm = [c for c in independent if c.hedge not in _WEAK]
+    pool = firm or independent
+    by_value: dict[str, set[str]] = {}
+    for claim in pool:
+        by_value.setdefault(_key(claim.value), set()).add(claim.article_id)
+    best = max(by_value, key=lambda k: (len(by_value[k]), k))
+    value = json.loads(best)
+    if not firm:
+        return value, "unsupported"
+    if len(by_value) > 1:
+        return value, "contested"
+    return value, "agreed" if len(by_value[best]) >= 2 else "single-source"
+
+
+def incident_record(incident: Incident) -> dict[str, Any]:
+    """One incident in the DESIGN §11 export shape."""
+    claims: dict[str, list[Claim]] = {}
+    for event in incident.events:
+        for claim in event.claims:
+            if claim.field not in _FRAME_FIELDS:
+                claims.setdefault(claim.field, []).append(claim)
+    copies = set(incident.copies)
+    attributes = {}
+    for field_name, field_claims in sorted(claims.items()):
+        value, status = attribute_status(field_claims, copies)
+        attributes[field_name] = {
+            "value": value,
+            "status": status,
+            "claims": [
+                {
+                    "article": c.article_id,
+                    "value": c.value,
+                    "span": [c.start, c.end],
+                    "sentence": [c.sentence_start, c.sentence_end],
+                    "speaker": c.speaker,
+                    "hedge": c.hedge.value,
+                    "copy": c.article_id in copies,
+                }
+                for c in field_claims
+            ],
+        }
+    location = incident.location
+    return {
+        "id": incident.id,
+        "category": incident.category,
+        "type": incident.type,
+        "date": {
+            "start": incident.date.start.isoformat() if incident.date.start else None,
+            "end": incident.date.end.isoformat() if incident.date.end else None,
+            "precision": incident.date.precision,
+            "month_day": list(incident.date.month_day) if incident.date.month_day else None,
+        },
+        "assets": incident.assets,
+        "location": (
+            {
+                "name": location.name,
+                "lat": location.lat,
+                "lon": location.lon,
+                "country": location.country,
+                "relation": location.relation,
+            }
+            if location
+            else None
+        ),
+        "articles": incident.articles,
+        "copies": incident.copies,
+        "attributes": attributes,
+        "contradictions": [],
+        "kb_conflicts": [],
+        "impact": None,
+    }
+
+
+def article_record(
+    article: Article, *, is_incident_report: bool | None = None, incident_ids: list[str] | None = None
+) -> dict[str, Any]:
     """One article as evaluation and downstream tools see it.
 
     ``is_incident_report`` is null until the extraction stage has assessed the article:
@@ -28,10 +123,10 @@ def article_record(article: Article) -> dict[str, Any]:
         "outlet": article.source.name,
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
-        "is_incident_report": None,
+        "is_incident_report": is_incident_report,
         "near_duplicate_of": article.near_duplicate_of,
         "duplicate_similarity": article.duplicate_similarity,
-        "incident_ids": [],
+        "incident_ids": incident_ids or [],
         "removed_spans": [
             {"start": s.start, "end": s.end, "kind": s.kind.value} for s in article.removed_spans
         ],
@@ -47,9 +142,19 @@ def write_json(store: Store, out: TextIO) -> int:
     out.write('{"meta": ' + json.dumps(meta) + ',\n "articles": [')
     count = 0
     for article in store.iter_articles():
-        out.write(
-            ("\n  " if count == 0 else ",\n  ") + json.dumps(article_record(article), ensure_ascii=False)
+        extraction = store.get_extraction(article.id)
+        record = article_record(
+            article,
+            is_incident_report=extraction.is_incident_report if extraction else None,
+            incident_ids=store.incident_ids_for_article(article.id),
         )
+        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
         count += 1
-    out.write('\n ],\n "incidents": []\n}\n')
+    out.write('\n ],\n "incidents": [')
+    first = True
+    for incident_id in store.incident_ids():
+        record = incident_record(store.get_incident(incident_id))
+        out.write(("\n  " if first else ",\n  ") + json.dumps(record, ensure_ascii=False))
+        first = False
+    out.write("\n ]\n}\n")
     return count

@@ -231,6 +231,90 @@ class Claim(Record):
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
+DatePrecision = Literal["day", "week", "month", "year", "unknown"]
+
+
+class DateRange(Record):
+    """When something happened: a range plus how precisely the text pinned it down.
+
+    ``start``/``end`` are None when the year is unknown (an undated article saying
+    "on 17 February"); ``month_day`` then keeps what the text did say.
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    precision: DatePrecision = "unknown"
+    month_day: tuple[int, int] | None = None
+
+
+class Location(Record):
+    """Where an incident happened; coordinates from the asset or the gazetteer."""
+
+    name: str
+    lat: float | None = None
+    lon: float | None = None
+    admin1: str | None = None
+    country: str | None = None
+    asset_id: str | None = None
+    relation: str | None = Field(default=None, description='e.g. "200 km south of"')
+
+
+class Facility(Record):
+    """An affected facility that is not in the knowledge base, kept as described."""
+
+    kind: str
+    place: str | None = None
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class ExtractedEvent(Record):
+    """One incident (or reaction to one) as a single article reports it.
+
+    An article can report several (two sites hit the same night); each becomes an
+    event with its own claims. ``claims`` carries every attribute with its evidence.
+    """
+
+    article_id: str
+    index: int = Field(ge=0)
+    category: str
+    type: str
+    trigger: str
+    trigger_start: int = Field(ge=0)
+    assets: list[str] = Field(default_factory=list)
+    facilities: list[Facility] = Field(default_factory=list)
+    location: Location | None = None
+    date: DateRange = Field(default_factory=DateRange)
+    claims: list[Claim] = Field(default_factory=list)
+
+
+class ArticleExtraction(Record):
+    """What extraction made of one article, including why it is not an incident report."""
+
+    article_id: str
+    is_incident_report: bool
+    reason: str
+    events: list[ExtractedEvent] = Field(default_factory=list)
+
+
+class Incident(Record):
+    """One real-world event, resolved from the events of many articles.
+
+    ``articles`` lists every article reporting it (copies included); ``copies`` marks
+    which of them are near-duplicates, so they never count as independent sources.
+    """
+
+    id: str
+    category: str
+    type: str
+    date: DateRange
+    assets: list[str] = Field(default_factory=list)
+    location: Location | None = None
+    articles: list[str] = Field(default_factory=list)
+    copies: list[str] = Field(default_factory=list)
+    events: list[ExtractedEvent] = Field(default_factory=list)
+
+
 # --------------------------------------------------------------------------- run summaries
 
 Outcome = Literal["inserted", "updated", "unchanged"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from energywatch.models import Article, IngestReport, Rejection
+from energywatch.models import Article, Incident, IngestReport, Rejection
+from energywatch.process import ProcessReport
 from energywatch.storage import StoreStatus
 
 if TYPE_CHECKING:
@@ -87,3 +88,36 @@ def asset_row(asset: Asset) -> dict[str, Any]:
 
 def asset_detail(asset: Asset) -> dict[str, Any]:
     return asset.model_dump(mode="json")
+
+
+def incident_row(incident: Incident) -> dict[str, Any]:
+    date = incident.date
+    if date.start is not None:
+        when = date.start.isoformat() if date.start == date.end else f"{date.start}..{date.end}"
+    elif date.month_day is not None:
+        when = f"????-{date.month_day[0]:02d}-{date.month_day[1]:02d}"
+    else:
+        when = None
+    return {
+        "id": incident.id,
+        "date": when,
+        "precision": date.precision,
+        "category": incident.category,
+        "type": incident.type,
+        "assets": incident.assets,
+        "location": incident.location.name if incident.location else None,
+        "articles": len(incident.articles),
+        "copies": len(incident.copies),
+    }
+
+
+def process_summary(report: ProcessReport) -> dict[str, Any]:
+    return {
+        "extracted": report.extracted,
+        "incident_reports": report.incident_reports,
+        "not_incident_reports": report.not_reports,
+        "incidents": report.incidents,
+        "incidents_inserted": report.incidents_inserted,
+        "incidents_updated": report.incidents_updated,
+        "incidents_deleted": report.incidents_deleted,
+    }

@@ -1,0 +1,248 @@
+"""Resolution: events from many articles → one record per real-world incident.
+
+An event joins an incident when three things are compatible (DESIGN §7 style, typed):
+
+- *where*: the same knowledge-base site; else locations within ``SAME_PLACE_KM``; else,
+  when neither names a site, the same container asset (the CPC) and facility kind.
+  Two different sites are never merged, however close: a refinery and a pumping station
+  hit the same night are two incidents.
+- *what*: incidents are typed by their physical events (attack, accident, policy,
+  operations). Follow-ups and reactions (restoration, statements, protests...) join the
+  incident they follow rather than starting their own.
+- *when*: a physical event within ``SAME_EVENT_DAYS`` of the incident; a follow-up from
+  the day before up to ``FOLLOW_UP_DAYS`` after. Unknown dates (undated articles that
+  never name a year) do not block a match, they only weaken it.
+
+Copies (near-duplicates) join the incident of their original and are marked as copies.
+Resolution is a pure function of the stored extractions: re-running it changes nothing,
+and a new article joins an existing incident or starts one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from energywatch.extract.places import haversine_km
+from energywatch.kb import KnowledgeBase
+from energywatch.models import ArticleExtraction, DateRange, ExtractedEvent, Incident, Location
+
+SAME_PLACE_KM = 50.0
+SAME_SITE_KM = 3.0
+"""Different KB sites this close are one place (a terminal and its moorings); farther
+apart they stay separate incidents (Kropotkinskaya and Kavkazskaya are 15 km apart)."""
+SAME_EVENT_DAYS = 3
+FOLLOW_UP_DAYS = 120
+FOLLOW_UP_TYPES = frozenset(
+    {
+        "restoration",
+        "flow_reduction",
+        "suspension",
+        "maintenance",
+        "statement",
+        "diplomatic_protest",
+        "request_explanation",
+        "talks",
+    }
+)
+# Which event names the incident when several types meet: the physical cause wins.
+_TYPE_RANK = ("attack", "accident", "policy", "operations", "response")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What resolution needs to know about an article besides its extraction."""
+
+    published: dt.date | None
+    near_duplicate_of: str | None
+
+
+@dataclass(slots=True)
+class _Cluster:
+    events: list[ExtractedEvent] = field(default_factory=list)
+    sites: set[str] = field(default_factory=set)
+    containers: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    when: dt.date | None = None
+    physical: bool = False
+    point: tuple[float, float] | None = None
+
+    def add(self, event: ExtractedEvent, sites: set[str], containers: set[str], when: dt.date | None) -> None:
+        self.events.append(event)
+        self.sites |= sites
+        self.containers |= containers
+        self.kinds |= {f.kind for f in event.facilities}
+        is_physical = event.type not in FOLLOW_UP_TYPES
+        if when is not None:
+            # A physical event dates the incident (the earliest one does); until one
+            # arrives, the follow-up's date stands in.
+            earlier = self.when is None or when < self.when
+            if (is_physical and (not self.physical or earlier)) or (not self.physical and self.when is None):
+                self.when = when
+        self.physical = self.physical or is_physical
+        if self.point is None and event.location and event.location.lat is not None:
+            self.point = (event.location.lat, event.location.lon or 0.0)
+
+
+def _split_assets(event: ExtractedEvent, kb: KnowledgeBase) -> tuple[set[str], set[str]]:
+    """Sites (assets with a position) and containers (pipelines, the consortium)."""
+    sites, containers = set(), set()
+    for asset_id in event.assets:
+        asset = kb.assets.get(asset_id)
+        if asset is not None and asset.lat is not None and asset.type.value not in {"pipeline", "field"}:
+            sites.add(asset_id)
+        else:
+            containers.add(asset_id)
+    return sites, containers
+
+
+def _when(event: ExtractedEvent, info: ArticleInfo | None) -> dt.date | None:
+    if event.date.start is not None:
+        return event.date.start
+    return info.published if info else None
+
+
+def _near(a: set[str], b: set[str], kb: KnowledgeBase) -> bool:
+    points_a = [_point(kb, x) for x in a]
+    points_b = [_point(kb, y) for y in b]
+    return any(
+        pa is not None and pb is not None and haversine_km(pa[0], pa[1], pb[0], pb[1]) <= SAME_SITE_KM
+        for pa in points_a
+        for pb in points_b
+    )
+
+
+def _point(kb: KnowledgeBase, asset_id: str) -> tuple[float, float] | None:
+    asset = kb.assets.get(asset_id)
+    if asset is None or asset.lat is None or asset.lon is None:
+        return None
+    return asset.lat, asset.lon
+
+
+def _where_score(
+    cluster: _Cluster, event: ExtractedEvent, sites: set[str], containers: set[str], kb: KnowledgeBase
+) -> float | None:
+    """How well the places agree (None: incompatible)."""
+    if sites and cluster.sites:
+        if sites & cluster.sites:
+            return 3.0
+        return 2.5 if _near(sites, cluster.sites, kb) else None
+    point = (
+        (event.location.lat, event.location.lon)
+        if event.location and event.location.lat is not None
+        else None
+    )
+    if point and cluster.point and point[1] is not None:
+        distance = haversine_km(point[0], point[1], cluster.point[0], cluster.point[1])
+        return 2.0 if distance <= SAME_PLACE_KM else None
+    kinds = {f.kind for f in event.facilities}
+    if kinds and cluster.kinds and not kinds & cluster.kinds:
+        return None
+    if containers & (cluster.containers | cluster.sites) or sites & cluster.containers:
+        return 1.0
+    return None
+
+
+def _when_score(cluster: _Cluster, event: ExtractedEvent, when: dt.date | None) -> float | None:
+    if when is None or cluster.when is None:
+        return 0.0
+    delta = (when - cluster.when).days
+    if event.type in FOLLOW_UP_TYPES:
+        return 1.0 - delta / FOLLOW_UP_DAYS if -1 <= delta <= FOLLOW_UP_DAYS else None
+    if not cluster.physical:
+        return 0.5 if -FOLLOW_UP_DAYS <= delta <= 1 else None
+    return 1.0 - abs(delta) / (SAME_EVENT_DAYS + 1) if abs(delta) <= SAME_EVENT_DAYS else None
+
+
+def _order_key(event: ExtractedEvent, when: dt.date | None) -> tuple[int, dt.date, str, int]:
+    return (int(event.type in FOLLOW_UP_TYPES), when or dt.date.max, event.article_id, event.index)
+
+
+def resolve(
+    extractions: Iterable[ArticleExtraction], articles: Mapping[str, ArticleInfo], kb: KnowledgeBase
+) -> list[Incident]:
+    """Cluster every extracted event into incidents (see the module docstring)."""
+    events = [e for x in extractions if x.is_incident_report for e in x.events]
+    originals = [
+        e for e in events if not (articles.get(e.article_id) and articles[e.article_id].near_duplicate_of)
+    ]
+    copies = [e for e in events if e not in originals]
+    clusters: list[_Cluster] = []
+    home: dict[tuple[str, int], _Cluster] = {}
+    for event in sorted(originals, key=lambda e: _order_key(e, _when(e, articles.get(e.article_id)))):
+        when = _when(event, articles.get(event.article_id))
+        sites, containers = _split_assets(event, kb)
+        best, best_score = None, -1.0
+        for cluster in clusters:
+            where = _where_score(cluster, event, sites, containers, kb)
+            timing = _when_score(cluster, event, when) if where is not None else None
+            if where is None or timing is None:
+                continue
+            if where + timing > best_score:
+                best, best_score = cluster, where + timing
+        if best is None:
+            best = _Cluster()
+            clusters.append(best)
+        best.add(event, sites, containers, when)
+        home[(event.article_id, event.index)] = best
+    for event in sorted(copies, key=lambda e: (e.article_id, e.index)):
+        original = articles[event.article_id].near_duplicate_of or ""
+        target = home.get((original, event.index)) or home.get((original, 0))
+        if target is None:
+            target = _Cluster()
+            clusters.append(target)
+        sites, containers = _split_assets(event, kb)
+        target.add(event, sites, containers, _when(event, articles.get(event.article_id)))
+    return sorted((_incident(c, articles) for c in clusters), key=lambda i: i.id)
+
+
+def _incident(cluster: _Cluster, articles: Mapping[str, ArticleInfo]) -> Incident:
+    events = sorted(cluster.events, key=lambda e: (e.type in FOLLOW_UP_TYPES, e.article_id, e.index))
+    lead = min(
+        events,
+        key=lambda e: (
+            _TYPE_RANK.index(e.category) if e.category in _TYPE_RANK else 9,
+            e.article_id,
+            e.index,
+        ),
+    )
+    first = events[0]
+    digest = hashlib.sha256(f"{first.article_id}#{first.index}".encode()).hexdigest()[:12]
+    dated = [e.date for e in events if e.type not in FOLLOW_UP_TYPES and e.date.start is not None]
+    dated = dated or [e.date for e in events if e.date.start is not None]
+    date = _consensus_date(dated) if dated else _undated(events)
+    located = [e.location for e in events if e.location is not None and e.location.lat is not None]
+    location: Location | None = (
+        located[0] if located else next((e.location for e in events if e.location), None)
+    )
+    members = sorted({e.article_id for e in events})
+    return Incident(
+        id=f"inc-{digest}",
+        category=lead.category,
+        type=lead.type,
+        date=date,
+        assets=sorted(cluster.sites or cluster.containers),
+        location=location,
+        articles=members,
+        copies=[a for a in members if articles.get(a) and articles[a].near_duplicate_of],
+        events=events,
+    )
+
+
+def _consensus_date(dated: list[DateRange]) -> DateRange:
+    """The date most reports give (one outlet's wrong day must not date the incident);
+    ties go to the more precise, then the earlier."""
+    counts: dict[dt.date | None, int] = {}
+    for d in dated:
+        counts[d.start] = counts.get(d.start, 0) + 1
+    return min(dated, key=lambda d: (-counts[d.start], d.precision != "day", d.start or dt.date.max))
+
+
+def _undated(events: list[ExtractedEvent]) -> DateRange:
+    """No year anywhere: keep the month and day the text gave, never invent a year."""
+    for event in events:
+        if event.date.month_day is not None:
+            return event.date
+    return DateRange()
