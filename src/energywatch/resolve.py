@@ -134,6 +134,10 @@ def _where_score(
         if event.location and event.location.lat is not None
         else None
     )
+    # A reaction happens somewhere else (a ministry in Astana, a protest in Kyiv): only
+    # what it is about (its assets) ties it to an incident, not where it was made.
+    if event.category == "response":
+        point = None
     if point and cluster.point and point[1] is not None:
         distance = haversine_km(point[0], point[1], cluster.point[0], cluster.point[1])
         return 2.0 if distance <= SAME_PLACE_KM else None

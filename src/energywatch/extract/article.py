@@ -46,7 +46,7 @@ from energywatch.models import (
     Location,
 )
 
-VERSION = "1"
+VERSION = "2"
 """Bump when extraction changes: stored extractions of another version are redone."""
 
 SAME_SITE_KM = 30.0
@@ -272,9 +272,15 @@ def _event(
             )
         )
 
+    said: set[tuple[str, str]] = set()
     for event in live:
         for attr in (weapon_of(event, text), perpetrator_of(event, text, ctx.sentences)):
-            if attr is not None:
+            # "An attack" without a named weapon says nothing about the weapon; and one
+            # claim per value per article is the evidence, repeats are not more of it.
+            if attr is None or (attr.field == "weapon" and attr.value == "unknown"):
+                continue
+            if (attr.field, attr.value) not in said:
+                said.add((attr.field, attr.value))
                 found.append(claims.make(attr.field, attr.value, attr.start, attr.end))
         if event.interception:
             found.append(
