@@ -26,8 +26,10 @@ from rich.table import Table
 
 from energywatch import __version__
 from energywatch import export as exporting
-from energywatch.demo import demo_articles
+from energywatch.demo import demo_articles, demo_gold
 from energywatch.errors import ConfigError, EnergywatchError
+from energywatch.eval_run import run_eval
+from energywatch.evaluation import compare_to_baseline, load_baseline, write_baseline
 from energywatch.ingest import ingest as run_ingest
 from energywatch.kb import KnowledgeBase, load_knowledge_base
 from energywatch.models import IngestReport, RejectionReason
@@ -553,6 +555,47 @@ def show(
                 highlight=False,
             )
             out.print(f"    [dim]“{escape(quote)}”[/]", highlight=False)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@app.command("eval")
+@_edge
+def eval_command(
+    gold: Annotated[
+        Path | None, typer.Option(help="Gold JSONL (DESIGN §11); default: the demo gold.")
+    ] = None,
+    articles: Annotated[
+        list[Path] | None,
+        typer.Option("--articles", help="Article files or folders; default: the demo corpus."),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Fail when a score drops below this baseline.")
+    ] = None,
+    update_baseline: Annotated[bool, typer.Option(help="Write the scores to --baseline.")] = False,
+    allow_regression: Annotated[bool, typer.Option(help="Let --update-baseline lower a floor.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run ingest + process on a corpus in a fresh database and score it against gold."""
+    kb = _kb(_settings(None))
+    with demo_articles() as demo_files, demo_gold() as demo_gold_file:
+        report = run_eval(articles or demo_files, gold or demo_gold_file, kb)
+    if as_json:
+        sys.stdout.write(report.to_json() + "\n")
+    else:
+        out.print(report.to_table(), highlight=False, markup=False)
+    if baseline is None:
+        return
+    if update_baseline:
+        write_baseline(baseline, report, allow_regression=allow_regression)
+        err.print(f"baseline written to {baseline}")
+        return
+    regressions = compare_to_baseline(report, load_baseline(baseline))
+    for line in regressions:
+        err.print(f"[bold red]regression:[/] {line}", highlight=False)
+    if regressions:
+        raise typer.Exit(1)
 
 
 # --------------------------------------------------------------------------- export

@@ -12,7 +12,7 @@ import json
 from typing import Any, TextIO
 
 from energywatch import __version__
-from energywatch.models import Article, Claim, Hedge, Incident
+from energywatch.models import Article, Claim, DateRange, ExtractedEvent, Hedge, Incident, Location
 from energywatch.storage import Store
 
 # Fields that describe the incident itself rather than attributes to compare.
@@ -77,29 +77,13 @@ def incident_record(incident: Incident) -> dict[str, Any]:
                 for c in field_claims
             ],
         }
-    location = incident.location
     return {
         "id": incident.id,
         "category": incident.category,
         "type": incident.type,
-        "date": {
-            "start": incident.date.start.isoformat() if incident.date.start else None,
-            "end": incident.date.end.isoformat() if incident.date.end else None,
-            "precision": incident.date.precision,
-            "month_day": list(incident.date.month_day) if incident.date.month_day else None,
-        },
+        "date": _date_record(incident.date),
         "assets": incident.assets,
-        "location": (
-            {
-                "name": location.name,
-                "lat": location.lat,
-                "lon": location.lon,
-                "country": location.country,
-                "relation": location.relation,
-            }
-            if location
-            else None
-        ),
+        "location": _location_record(incident.location),
         "articles": incident.articles,
         "copies": incident.copies,
         "attributes": attributes,
@@ -109,8 +93,56 @@ def incident_record(incident: Incident) -> dict[str, Any]:
     }
 
 
+def _date_record(date: DateRange) -> dict[str, Any]:
+    return {
+        "start": date.start.isoformat() if date.start else None,
+        "end": date.end.isoformat() if date.end else None,
+        "precision": date.precision,
+        "month_day": list(date.month_day) if date.month_day else None,
+    }
+
+
+def _location_record(location: Location | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {
+        "name": location.name,
+        "lat": location.lat,
+        "lon": location.lon,
+        "country": location.country,
+        "relation": location.relation,
+    }
+
+
+def event_record(event: ExtractedEvent, incident_id: str | None) -> dict[str, Any]:
+    """What one article itself says about an incident it reports.
+
+    An incident has one type and date, but a follow-up article reports a restoration
+    and a reaction article a statement; evaluation and analysts both need the article's
+    own view next to the incident it was resolved into. Attribute values are the
+    article's firmest claim for each field.
+    """
+    values: dict[str, Any] = {}
+    for claim in sorted(event.claims, key=lambda c: (c.hedge in _WEAK, c.start)):
+        if claim.field not in _FRAME_FIELDS:
+            values.setdefault(claim.field, {"value": claim.value})
+    return {
+        "incident_id": incident_id,
+        "type": event.type,
+        "category": event.category,
+        "date": _date_record(event.date),
+        "assets": event.assets,
+        "location": _location_record(event.location),
+        "attributes": values,
+    }
+
+
 def article_record(
-    article: Article, *, is_incident_report: bool | None = None, incident_ids: list[str] | None = None
+    article: Article,
+    *,
+    is_incident_report: bool | None = None,
+    incident_ids: list[str] | None = None,
+    events: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One article as evaluation and downstream tools see it.
 
@@ -127,6 +159,7 @@ def article_record(
         "near_duplicate_of": article.near_duplicate_of,
         "duplicate_similarity": article.duplicate_similarity,
         "incident_ids": incident_ids or [],
+        "events": events or [],
         "removed_spans": [
             {"start": s.start, "end": s.end, "kind": s.kind.value} for s in article.removed_spans
         ],
@@ -134,11 +167,17 @@ def article_record(
 
 
 def write_json(store: Store, out: TextIO) -> int:
-    """Write the whole export to ``out``; returns the number of articles written."""
+    """Write the whole export to ``out``; returns the number of articles written.
+
+    Articles are streamed; incidents are loaded once (they are few next to articles) to
+    know which incident each article's event was resolved into.
+    """
     meta = {
         "generator": f"energywatch {__version__}",
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+    incidents = [store.get_incident(i) for i in store.incident_ids()]
+    home = {(e.article_id, e.index): i.id for i in incidents for e in i.events}
     out.write('{"meta": ' + json.dumps(meta) + ',\n "articles": [')
     count = 0
     for article in store.iter_articles():
@@ -147,14 +186,15 @@ def write_json(store: Store, out: TextIO) -> int:
             article,
             is_incident_report=extraction.is_incident_report if extraction else None,
             incident_ids=store.incident_ids_for_article(article.id),
+            events=[event_record(e, home.get((article.id, e.index))) for e in extraction.events]
+            if extraction
+            else [],
         )
         out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
         count += 1
     out.write('\n ],\n "incidents": [')
-    first = True
-    for incident_id in store.incident_ids():
-        record = incident_record(store.get_incident(incident_id))
-        out.write(("\n  " if first else ",\n  ") + json.dumps(record, ensure_ascii=False))
-        first = False
+    for n, incident in enumerate(incidents):
+        record = incident_record(incident)
+        out.write(("\n  " if n == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
     out.write("\n ]\n}\n")
     return count
