@@ -178,6 +178,8 @@ def write_json(store: Store, out: TextIO) -> int:
     }
     incidents = [store.get_incident(i) for i in store.incident_ids()]
     home = {(e.article_id, e.index): i.id for i in incidents for e in i.events}
+    # Resolved copies of the events (resolution may have named the sites for them).
+    resolved = {(e.article_id, e.index): e for i in incidents for e in i.events}
     out.write('{"meta": ' + json.dumps(meta) + ',\n "articles": [')
     count = 0
     for article in store.iter_articles():
@@ -186,7 +188,10 @@ def write_json(store: Store, out: TextIO) -> int:
             article,
             is_incident_report=extraction.is_incident_report if extraction else None,
             incident_ids=store.incident_ids_for_article(article.id),
-            events=[event_record(e, home.get((article.id, e.index))) for e in extraction.events]
+            events=[
+                event_record(resolved.get((article.id, e.index), e), home.get((article.id, e.index)))
+                for e in extraction.events
+            ]
             if extraction
             else [],
         )

@@ -114,6 +114,15 @@ def _near(a: set[str], b: set[str], kb: KnowledgeBase) -> bool:
     )
 
 
+def _contains(containers: set[str], sites: set[str], kb: KnowledgeBase) -> bool:
+    """A container (the CPC pipeline) names every site among its components."""
+    for container in containers:
+        asset = kb.assets.get(container)
+        if asset is not None and sites & set(asset.components):
+            return True
+    return False
+
+
 def _point(kb: KnowledgeBase, asset_id: str) -> tuple[float, float] | None:
     asset = kb.assets.get(asset_id)
     if asset is None or asset.lat is None or asset.lon is None:
@@ -145,6 +154,8 @@ def _where_score(
     if kinds and cluster.kinds and not kinds & cluster.kinds:
         return None
     if containers & (cluster.containers | cluster.sites) or sites & cluster.containers:
+        return 1.0
+    if _contains(containers, cluster.sites, kb) or _contains(cluster.containers, sites, kb):
         return 1.0
     return None
 
@@ -199,11 +210,27 @@ def resolve(
             clusters.append(target)
         sites, containers = _split_assets(event, kb)
         target.add(event, sites, containers, _when(event, articles.get(event.article_id)))
-    return sorted((_incident(c, articles) for c in clusters), key=lambda i: i.id)
+    return sorted((_incident(c, articles, kb) for c in clusters), key=lambda i: i.id)
 
 
-def _incident(cluster: _Cluster, articles: Mapping[str, ArticleInfo]) -> Incident:
-    events = sorted(cluster.events, key=lambda e: (e.type in FOLLOW_UP_TYPES, e.article_id, e.index))
+def _narrowed(event: ExtractedEvent, cluster: _Cluster, kb: KnowledgeBase) -> ExtractedEvent:
+    """What resolution adds to an article's event: an event that named only a container
+    ("a CPC pumping station") gets the sites the other reports of its incident named."""
+    update: dict[str, object] = {}
+    sites, _ = _split_assets(event, kb)
+    if not sites and cluster.sites:
+        update["assets"] = sorted(cluster.sites)
+    # Likewise an undated report of the strike itself happened on the incident's day.
+    if event.date.start is None and event.type not in FOLLOW_UP_TYPES and cluster.when is not None:
+        update["date"] = DateRange(start=cluster.when, end=cluster.when, precision="day")
+    return event.model_copy(update=update) if update else event
+
+
+def _incident(cluster: _Cluster, articles: Mapping[str, ArticleInfo], kb: KnowledgeBase) -> Incident:
+    events = sorted(
+        (_narrowed(e, cluster, kb) for e in cluster.events),
+        key=lambda e: (e.type in FOLLOW_UP_TYPES, e.article_id, e.index),
+    )
     lead = min(
         events,
         key=lambda e: (

@@ -15,12 +15,13 @@ about a site follow its name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from energywatch.extract.attribution import attribute
-from energywatch.extract.dates import DateMention, incident_date
+from energywatch.extract.dates import DateMention, find_dates, incident_date
 from energywatch.extract.events import EventMention, find_events, perpetrator_of, weapon_of
 from energywatch.extract.incident_report import article_type, detect_incident_report
 from energywatch.extract.places import (
@@ -46,7 +47,7 @@ from energywatch.models import (
     Location,
 )
 
-VERSION = "2"
+VERSION = "4"
 """Bump when extraction changes: stored extractions of another version are redone."""
 
 SAME_SITE_KM = 30.0
@@ -177,6 +178,26 @@ def _frame_before(frames: list[_Frame], offset: int) -> _Frame:
     return best
 
 
+def _reaction_date(text: str, primary: EventMention, published: dt.date | None) -> DateMention | None:
+    sentence = primary.sentence
+    own = [m for m in find_dates(text, published) if sentence.start <= m.start < sentence.end]
+    if own:
+        return own[0]
+    if published is None:
+        return None
+    return DateMention(
+        start=primary.start,
+        end=primary.end,
+        surface=primary.trigger,
+        earliest=published,
+        latest=published,
+        precision="day",
+        month_day=(published.month, published.day),
+        relative=True,
+        day=published,
+    )
+
+
 def _date_range(mention: DateMention | None) -> DateRange:
     if mention is None:
         return DateRange()
@@ -230,7 +251,12 @@ def _event(
     frame_range = _frame_range(frame, ctx, single)
 
     found: list[Claim] = [claims.make("type", type_, primary.start, primary.end)]
-    date_mention = incident_date(text, _published_date(article), triggers)
+    if category_of(type_) == "response":
+        # A reaction is dated by when it was made: a date in its own sentence, else the
+        # day the article came out — not by the incident it reacts to.
+        date_mention = _reaction_date(text, primary, _published_date(article))
+    else:
+        date_mention = incident_date(text, _published_date(article), triggers)
     if date_mention is not None:
         date = _date_range(date_mention)
         value = date.model_dump(mode="json")
@@ -256,7 +282,7 @@ def _event(
             )
         )
 
-    asset_ids = _affected(primary, live, ctx) if single else frame.asset_ids
+    asset_ids = _with_related(_affected(primary, live, ctx) if single else frame.asset_ids, live, ctx.kb)
     for mention in ctx.assets:
         if mention.asset_id in asset_ids and frame_range[0] <= mention.start < frame_range[1]:
             found.append(claims.make("assets", mention.asset_id, mention.start, mention.end))
@@ -323,6 +349,59 @@ def _drop_background(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     return kept
 
 
+_LOADING = re.compile(r"\bload(?:s|ed|ing|ings)?\b|\bshipments?\b|\bexports?\b", re.IGNORECASE)
+
+
+def _with_related(asset_ids: list[str], live: list[EventMention], kb: KnowledgeBase) -> list[str]:
+    """Add what the knowledge base says is hit along with the named sites.
+
+    A mooring or a port is part of the terminal or plant it serves at the same place
+    (hitting SPM-2 hits the CPC marine terminal); and when the article reports loadings
+    or exports stopping, the virtual loading node downstream of the site is affected too.
+    """
+    found = list(asset_ids)
+    for asset_id in asset_ids:
+        asset = kb.assets.get(asset_id)
+        if asset is None or asset.lat is None or asset.lon is None:
+            continue
+        if asset.type.value == "port" or "mooring" in (asset.subtype or ""):
+            for parent_id in asset.upstream:
+                parent = kb.assets.get(parent_id)
+                if (
+                    parent
+                    and parent.lat is not None
+                    and parent.lon is not None
+                    and haversine_km(asset.lat, asset.lon, parent.lat, parent.lon) <= 3.0
+                ):
+                    found.append(parent_id)
+    if any(
+        e.type in {"suspension", "flow_reduction", "restoration"} and _LOADING.search(e.sentence.text)
+        for e in live
+    ):
+        found += _sinks(found, kb)
+    return sorted(set(found))
+
+
+def _sinks(asset_ids: list[str], kb: KnowledgeBase, depth: int = 3) -> list[str]:
+    """Virtual export nodes (no position) reachable downstream of the sites."""
+    frontier, seen, sinks = list(asset_ids), set(asset_ids), []
+    for _ in range(depth):
+        nxt = []
+        for asset_id in frontier:
+            asset = kb.assets.get(asset_id)
+            for down in asset.downstream if asset else []:
+                node = kb.assets.get(down)
+                if node is None or down in seen:
+                    continue
+                seen.add(down)
+                if node.lat is None and node.type.value == "port":
+                    sinks.append(down)
+                else:
+                    nxt.append(down)
+        frontier = nxt
+    return sinks
+
+
 def _affected(primary: EventMention, live: list[EventMention], ctx: _Context) -> list[str]:
     """The sites the article's event hit, most specific first.
 
@@ -334,6 +413,10 @@ def _affected(primary: EventMention, live: list[EventMention], ctx: _Context) ->
     in_primary = _sentence_assets([primary], ctx.assets, sites_only=True)
     if in_primary:
         return in_primary
+    if primary.category == "response":
+        # A reaction's other sentences recall earlier incidents; only what it names
+        # itself counts (the containers otherwise, which resolution narrows down).
+        return _sentence_assets([primary], ctx.assets)
     lead_end = len(ctx.text) * 0.4
     lead = _sentence_assets([e for e in live if e.start <= lead_end], ctx.assets, sites_only=True)
     return lead or _sentence_assets(live, ctx.assets)
