@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
@@ -19,6 +20,9 @@ from energywatch.kb.aliases import AliasIndex, normalize_name
 from energywatch.kb.assets import bundled_path, read_asset_file
 from energywatch.kb.gazetteer import Gazetteer
 from energywatch.kb.models import AliasMatch, Asset, KBMeta
+
+
+_RECENT_TEXTS = 8
 
 
 class KnowledgeBase(BaseModel):
@@ -34,6 +38,9 @@ class KnowledgeBase(BaseModel):
     _keys: dict[str, list[str]] = PrivateAttr()
     _gazetteer: Gazetteer | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    # Extraction asks for the mentions of the same article text several times (events,
+    # places, assets); the last few answers are kept. Matches are immutable records.
+    _recent: OrderedDict[str, tuple[AliasMatch, ...]] = PrivateAttr(default_factory=OrderedDict)
 
     def model_post_init(self, context: object, /) -> None:
         self._aliases = AliasIndex(
@@ -95,6 +102,19 @@ class KnowledgeBase(BaseModel):
         "district"/"region"/"район"… is a place, not the asset. When one span is an
         alias of several assets, each of them is returned with that span.
         """
+        with self._lock:
+            cached = self._recent.get(text)
+            if cached is not None:
+                self._recent.move_to_end(text)
+                return list(cached)
+        matches = self._scan(text)
+        with self._lock:
+            self._recent[text] = tuple(matches)
+            while len(self._recent) > _RECENT_TEXTS:
+                self._recent.popitem(last=False)
+        return matches
+
+    def _scan(self, text: str) -> list[AliasMatch]:
         matches: list[AliasMatch] = []
         for raw in self._aliases.scan(text):
             seen: set[str] = set()
