@@ -20,6 +20,7 @@ and a new article joins an existing incident or starts one.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
@@ -61,6 +62,7 @@ class ArticleInfo:
 
 @dataclass(slots=True)
 class _Cluster:
+    seq: int = 0
     events: list[ExtractedEvent] = field(default_factory=list)
     sites: set[str] = field(default_factory=set)
     containers: set[str] = field(default_factory=set)
@@ -84,6 +86,39 @@ class _Cluster:
         self.physical = self.physical or is_physical
         if self.point is None and event.location and event.location.lat is not None:
             self.point = (event.location.lat, event.location.lon or 0.0)
+
+
+class _TimeIndex:
+    """Clusters by date, so an event is compared only with clusters its time window
+    allows (plus the undated ones) instead of with every cluster so far."""
+
+    WINDOW_BEFORE = FOLLOW_UP_DAYS
+    WINDOW_AFTER = SAME_EVENT_DAYS
+
+    def __init__(self) -> None:
+        self._dated: list[tuple[int, int]] = []  # (date ordinal, cluster seq), sorted
+        self._undated: set[int] = set()
+
+    def place(self, cluster: _Cluster, before: dt.date | None) -> None:
+        """Record the cluster under its current date (it may have just gained one)."""
+        if before is not None:
+            if before == cluster.when:
+                return
+            self._dated.pop(bisect.bisect_left(self._dated, (before.toordinal(), cluster.seq)))
+        else:
+            self._undated.discard(cluster.seq)
+        if cluster.when is None:
+            self._undated.add(cluster.seq)
+        else:
+            bisect.insort(self._dated, (cluster.when.toordinal(), cluster.seq))
+
+    def candidates(self, when: dt.date | None, clusters: list[_Cluster]) -> list[_Cluster]:
+        if when is None:
+            return clusters
+        low = bisect.bisect_left(self._dated, (when.toordinal() - self.WINDOW_BEFORE, -1))
+        high = bisect.bisect_right(self._dated, (when.toordinal() + self.WINDOW_AFTER, len(clusters)))
+        seqs = sorted({seq for _, seq in self._dated[low:high]} | self._undated)
+        return [clusters[seq] for seq in seqs]
 
 
 def _split_assets(event: ExtractedEvent, kb: KnowledgeBase) -> tuple[set[str], set[str]]:
@@ -180,17 +215,17 @@ def resolve(
 ) -> list[Incident]:
     """Cluster every extracted event into incidents (see the module docstring)."""
     events = [e for x in extractions if x.is_incident_report for e in x.events]
-    originals = [
-        e for e in events if not (articles.get(e.article_id) and articles[e.article_id].near_duplicate_of)
-    ]
-    copies = [e for e in events if e not in originals]
+    is_copy = {aid for aid, info in articles.items() if info.near_duplicate_of is not None}
+    originals = [e for e in events if e.article_id not in is_copy]
+    copies = [e for e in events if e.article_id in is_copy]
     clusters: list[_Cluster] = []
+    index = _TimeIndex()
     home: dict[tuple[str, int], _Cluster] = {}
     for event in sorted(originals, key=lambda e: _order_key(e, _when(e, articles.get(e.article_id)))):
         when = _when(event, articles.get(event.article_id))
         sites, containers = _split_assets(event, kb)
         best, best_score = None, -1.0
-        for cluster in clusters:
+        for cluster in index.candidates(when, clusters):
             where = _where_score(cluster, event, sites, containers, kb)
             timing = _when_score(cluster, event, when) if where is not None else None
             if where is None or timing is None:
@@ -198,15 +233,17 @@ def resolve(
             if where + timing > best_score:
                 best, best_score = cluster, where + timing
         if best is None:
-            best = _Cluster()
+            best = _Cluster(seq=len(clusters))
             clusters.append(best)
+        before = best.when
         best.add(event, sites, containers, when)
+        index.place(best, before)
         home[(event.article_id, event.index)] = best
     for event in sorted(copies, key=lambda e: (e.article_id, e.index)):
         original = articles[event.article_id].near_duplicate_of or ""
         target = home.get((original, event.index)) or home.get((original, 0))
         if target is None:
-            target = _Cluster()
+            target = _Cluster(seq=len(clusters))
             clusters.append(target)
         sites, containers = _split_assets(event, kb)
         target.add(event, sites, containers, _when(event, articles.get(event.article_id)))
