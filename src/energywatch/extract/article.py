@@ -47,7 +47,7 @@ from energywatch.models import (
     Location,
 )
 
-VERSION = "4"
+VERSION = "5"
 """Bump when extraction changes: stored extractions of another version are redone."""
 
 SAME_SITE_KM = 30.0
@@ -352,6 +352,36 @@ def _drop_background(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
 _LOADING = re.compile(r"\bload(?:s|ed|ing|ings)?\b|\bshipments?\b|\bexports?\b", re.IGNORECASE)
 
 
+# Words that say which kind of asset a sentence is about, for names shared by several
+# assets ("Tengiz" is the field and the CPC's head pumping station).
+_KIND_WORDS = {
+    "pumping_station": re.compile(r"\bpump|\bstation\b", re.IGNORECASE),
+    "field": re.compile(r"\b(?:oil)?fields?\b|\boutput\b|\bproduc|\bwells?\b", re.IGNORECASE),
+    "terminal": re.compile(r"\bterminal|\bmooring|\bberth", re.IGNORECASE),
+    "refinery": re.compile(r"\brefiner", re.IGNORECASE),
+    "gas_plant": re.compile(r"\bplant\b|\bprocessing\b", re.IGNORECASE),
+    "port": re.compile(r"\bport\b|\bharbou?r", re.IGNORECASE),
+    "office": re.compile(r"\boffice|\bheadquarters|\bbuilding", re.IGNORECASE),
+}
+
+
+def _one_asset_per_span(assets: list[AssetMention], sentences: list[Sentence]) -> list[AssetMention]:
+    """Where one name is an alias of several assets, keep those whose kind the sentence
+    talks about (all of them when it names none of their kinds)."""
+    by_span: dict[tuple[int, int], list[AssetMention]] = {}
+    for mention in assets:
+        by_span.setdefault((mention.start, mention.end), []).append(mention)
+    kept: list[AssetMention] = []
+    for (start, _end), group in by_span.items():
+        if len(group) > 1:
+            sentence = sentence_at(sentences, start)
+            words = sentence.text if sentence else ""
+            fitting = [m for m in group if (k := _KIND_WORDS.get(m.facility_type)) and k.search(words)]
+            group = fitting or group
+        kept.extend(group)
+    return sorted(kept, key=lambda m: m.start)
+
+
 def _with_related(asset_ids: list[str], live: list[EventMention], kb: KnowledgeBase) -> list[str]:
     """Add what the knowledge base says is hit along with the named sites.
 
@@ -480,7 +510,7 @@ def extract_article(article: Article, kb: KnowledgeBase) -> ArticleExtraction:
     is_report, reason = detect_incident_report(text, sentences, kb, events, title=article.title)
     if not is_report:
         return ArticleExtraction(article_id=article.id, is_incident_report=False, reason=reason)
-    assets = find_assets(text, kb)
+    assets = _one_asset_per_span(find_assets(text, kb), sentences)
     ctx = _Context(
         text=text,
         sentences=sentences,

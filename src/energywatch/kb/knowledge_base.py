@@ -21,7 +21,6 @@ from energywatch.kb.assets import bundled_path, read_asset_file
 from energywatch.kb.gazetteer import Gazetteer
 from energywatch.kb.models import AliasMatch, Asset, KBMeta
 
-
 _RECENT_TEXTS = 8
 
 
