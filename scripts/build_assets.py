@@ -65,13 +65,29 @@ EXTRA_ALIASES: dict[str, list[str]] = {
         "Южная Озерейка", "терминал КТК", "CPC terminal near Novorossiisk",
     ],
     "cpc_tank_farm": ["CPC Marine Terminal tank farm"],
-    "cpc_spm_1": ["single point mooring 1", "single mooring point 1", "ВПУ №1", "SPM No. 1"],
-    "cpc_spm_2": ["single point mooring 2", "single mooring point 2", "ВПУ №2", "SPM No. 2"],
-    "cpc_spm_3": ["single point mooring 3", "single mooring point 3", "ВПУ №3", "SPM No. 3"],
+    "cpc_spm_1": [
+        "single point mooring 1", "single mooring point 1", "ВПУ №1", "SPM No. 1",
+        "single point mooring No. 1", "mooring No. 1", "SPM No 1",
+    ],
+    "cpc_spm_2": [
+        "single point mooring 2", "single mooring point 2", "ВПУ №2", "SPM No. 2",
+        "single point mooring No. 2", "mooring No. 2", "SPM No 2",
+    ],
+    "cpc_spm_3": [
+        "single point mooring 3", "single mooring point 3", "ВПУ №3", "SPM No. 3",
+        "single point mooring No. 3", "mooring No. 3", "SPM No 3",
+    ],
     "cpc_mt_admin_control_center": [
         "CPC main control centre", "CPC main control center", "CPC control centre", "CPC control center",
+        "terminal's administrative building", "administrative building of the terminal",
+        "CPC administrative building", "administrative building of the CPC marine terminal",
+        "administrative building of the Caspian Pipeline Consortium's marine terminal",
     ],
-    "cpc_r_city_office_novorossiysk": ["CPC office in Novorossiysk", "CPC-R city office"],
+    "cpc_r_city_office_novorossiysk": [
+        "CPC office in Novorossiysk", "CPC-R city office", "city office of CPC-R", "CPC-R office",
+        "CPC office building", "office building of the Caspian Pipeline Consortium",
+        "city office of the Caspian Pipeline Consortium",
+    ],
     "kavkazskaya_transfer_station": [
         "Kavkazskaya station", "Kavkazskaya oil station", "Kavkazskaya oil transfer station",
         "Kavkazskaya pumping station", "Kavkazskaya transfer station", "НПС Кавказская",

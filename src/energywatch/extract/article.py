@@ -47,7 +47,7 @@ from energywatch.models import (
     Location,
 )
 
-VERSION = "5"
+VERSION = "7"
 """Bump when extraction changes: stored extractions of another version are redone."""
 
 SAME_SITE_KM = 30.0
@@ -349,13 +349,18 @@ def _drop_background(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     return kept
 
 
-_LOADING = re.compile(r"\bload(?:s|ed|ing|ings)?\b|\bshipments?\b|\bexports?\b", re.IGNORECASE)
+# Wording that puts the export loadings themselves in the event: loadings stopped,
+# tankers waiting to load were hit, force majeure on CPC Blend cargoes.
+_LOADING = re.compile(
+    r"\bload(?:s|ed|ing|ings)?\b|\btankers?\b|\bCPC Blend\b|\bcargoes\b",
+    re.IGNORECASE,
+)
 
 
 # Words that say which kind of asset a sentence is about, for names shared by several
 # assets ("Tengiz" is the field and the CPC's head pumping station).
 _KIND_WORDS = {
-    "pumping_station": re.compile(r"\bpump|\bstation\b", re.IGNORECASE),
+    "pumping_station": re.compile(r"\bpump(?:ing)? station|\bPS\b", re.IGNORECASE),
     "field": re.compile(r"\b(?:oil)?fields?\b|\boutput\b|\bproduc|\bwells?\b", re.IGNORECASE),
     "terminal": re.compile(r"\bterminal|\bmooring|\bberth", re.IGNORECASE),
     "refinery": re.compile(r"\brefiner", re.IGNORECASE),
@@ -404,15 +409,12 @@ def _with_related(asset_ids: list[str], live: list[EventMention], kb: KnowledgeB
                     and haversine_km(asset.lat, asset.lon, parent.lat, parent.lon) <= 3.0
                 ):
                     found.append(parent_id)
-    if any(
-        e.type in {"suspension", "flow_reduction", "restoration"} and _LOADING.search(e.sentence.text)
-        for e in live
-    ):
+    if any(e.type != "maintenance" and _LOADING.search(e.sentence.text) for e in live):
         found += _sinks(found, kb)
     return sorted(set(found))
 
 
-def _sinks(asset_ids: list[str], kb: KnowledgeBase, depth: int = 3) -> list[str]:
+def _sinks(asset_ids: list[str], kb: KnowledgeBase, depth: int = 25) -> list[str]:
     """Virtual export nodes (no position) reachable downstream of the sites."""
     frontier, seen, sinks = list(asset_ids), set(asset_ids), []
     for _ in range(depth):
@@ -447,6 +449,9 @@ def _affected(primary: EventMention, live: list[EventMention], ctx: _Context) ->
         # A reaction's other sentences recall earlier incidents; only what it names
         # itself counts (the containers otherwise, which resolution narrows down).
         return _sentence_assets([primary], ctx.assets)
+    # Planned maintenance elsewhere at the site ("SPM-3 has been under maintenance
+    # since mid-November") is context, never what the incident hit.
+    live = [e for e in live if e.type != "maintenance"]
     lead_end = len(ctx.text) * 0.4
     lead = _sentence_assets([e for e in live if e.start <= lead_end], ctx.assets, sites_only=True)
     return lead or _sentence_assets(live, ctx.assets)
