@@ -56,6 +56,8 @@ def test_reports_follow_ups_and_copies_join_one_incident(demo_store: Store) -> N
     flow = record["attributes"]["flow_reduction_pct"]
     assert any(c["speaker"] and "Novak" in c["speaker"] for c in flow["claims"])
     assert all(c["copy"] == (c["article"] == "demo-102") for c in flow["claims"])
+    # Kazakhstan's reaction is a response linked to the strike it reacts to.
+    assert any(r["article"] == "demo-108" for r in record["responses"])
 
 
 def test_non_incident_articles_carry_a_reason(demo_store: Store) -> None:
@@ -64,6 +66,34 @@ def test_non_incident_articles_carry_a_reason(demo_store: Store) -> None:
     assert not extraction.is_incident_report
     assert extraction.reason == "not_about_energy"
     assert demo_store.incident_ids_for_article("demo-322") == []
+
+
+def test_facilities_outside_the_kb_are_kept_as_described(tmp_path: Path, kb: KnowledgeBase) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.json").write_text(
+        json.dumps(
+            {
+                "id": "depot",
+                "published": "2025-08-12",
+                "outlet": "Test Wire",
+                "text": "Drones struck an oil depot in Tikhoretsk overnight, starting a large fire, the "
+                "regional governor said on Tuesday. Firefighters were still at the site in the morning "
+                "and no casualties were reported.",
+            }
+        ),
+        encoding="utf-8",
+    )
+    settings = Settings(db=str(tmp_path / "ew.db"))
+    with Store.open(settings) as store:
+        ingest(store, [folder], settings)
+        process(store, kb)
+        [incident_id] = store.incident_ids_for_article("depot")
+        record = incident_record(store.get_incident(incident_id))
+    assert record["facilities"] == [
+        {"kind": "oil_depot", "place": "Tikhoretsk", "in_kb": False, "articles": ["depot"]}
+    ]
+    assert record["assets"] == []
 
 
 def test_claims_quote_their_sentence(demo_store: Store) -> None:

@@ -16,7 +16,7 @@ from energywatch.models import Article, Claim, DateRange, ExtractedEvent, Hedge,
 from energywatch.storage import Store
 
 # Fields that describe the incident itself rather than attributes to compare.
-_FRAME_FIELDS = frozenset({"type", "date", "location", "assets", "facility"})
+_FRAME_FIELDS = frozenset({"type", "date", "location", "assets", "facility", "response"})
 _WEAK = frozenset({Hedge.alleged, Hedge.speculative, Hedge.denied})
 
 
@@ -48,6 +48,39 @@ def attribute_status(claims: list[Claim], copies: set[str]) -> tuple[Any, str]:
     if len(by_value) > 1:
         return value, "contested"
     return value, "agreed" if len(by_value[best]) >= 2 else "single-source"
+
+
+def _facilities(incident: Incident) -> list[dict[str, Any]]:
+    """Affected facilities the knowledge base does not know, as the reports describe them."""
+    seen: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for event in incident.events:
+        for facility in event.facilities:
+            entry = seen.setdefault(
+                (facility.kind, facility.place),
+                {"kind": facility.kind, "place": facility.place, "in_kb": False, "articles": []},
+            )
+            if event.article_id not in entry["articles"]:
+                entry["articles"].append(event.article_id)
+    return list(seen.values())
+
+
+def _responses(incident: Incident) -> list[dict[str, Any]]:
+    """Reactions to the incident (requests for explanation, protests, talks, statements)."""
+    found = []
+    for event in incident.events:
+        for claim in event.claims:
+            if claim.field == "response":
+                found.append(
+                    {
+                        "article": claim.article_id,
+                        "type": claim.value,
+                        "speaker": claim.speaker,
+                        "hedge": claim.hedge.value,
+                        "span": [claim.start, claim.end],
+                        "sentence": [claim.sentence_start, claim.sentence_end],
+                    }
+                )
+    return found
 
 
 def incident_record(incident: Incident) -> dict[str, Any]:
@@ -86,6 +119,8 @@ def incident_record(incident: Incident) -> dict[str, Any]:
         "location": _location_record(incident.location),
         "articles": incident.articles,
         "copies": incident.copies,
+        "facilities": _facilities(incident),
+        "responses": _responses(incident),
         "attributes": attributes,
         "contradictions": [],
         "kb_conflicts": [],

@@ -47,7 +47,7 @@ from energywatch.models import (
     Location,
 )
 
-VERSION = "7"
+VERSION = "10"
 """Bump when extraction changes: stored extractions of another version are redone."""
 
 SAME_SITE_KM = 30.0
@@ -314,6 +314,13 @@ def _event(
                     "damage", {"severity": "none", "text": "intercepted"}, event.start, event.end, 0.6
                 )
             )
+    # Reactions reported inside the story (a ministry announcing talks, a request for an
+    # explanation) are responses linked to this incident, whatever the article's type.
+    # An announced intention ("will engage with Kyiv") is itself the reaction, so only
+    # negated triggers are left out here.
+    for event in frame.events:
+        if event.category == "response" and not event.negated:
+            found.append(claims.make("response", event.type, event.start, event.end))
     for q in ctx.quantities:
         if frame_range[0] <= q.start < frame_range[1]:
             found.append(

@@ -106,14 +106,23 @@ _LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             # "will raise it through diplomatic channels" is a stated intention, coded as a
             # statement in the demo gold; actual talks are "talks".
-            r"\bthrough diplomatic channels\b",
+            r"\b(?:through|via) diplomatic channels\b",
             r"\b(?:official|first) (?:reaction|response)\b",
             r"\bsaid in a statement\b",
         ),
     ),
     (
         "talks",
-        (r"\b(?:talks|consultations|negotiations) (?:on|about|over) (?:the )?(?:attack|strike|incident)\b",),
+        (
+            r"\b(?:talks|consultations|negotiations) (?:on|about|over) (?:the )?(?:attack|strike|incident)\b",
+            # A government engaging the other side over an incident ("will engage with
+            # Ukraine", "seeking diplomatic discussions", "contacts with the Ukrainian side").
+            r"\bengage (?:directly )?with "
+            r"(?:Ukraine|Kyiv|Moscow|Russia|the Ukrainian side|Ukrainian counterparts)\b",
+            r"\bdiplomatic (?:engagement|discussions|contacts)\b",
+            r"\b(?:communicate|contacts?) with the (?:Ukrainian|Russian) side\b",
+            r"\bdirect communication with (?:Ukraine|Kyiv|Russia|Moscow)\b",
+        ),
     ),
     (
         "inspection",
