@@ -1,0 +1,22 @@
+"""The ``energywatch`` command line: parse, call the library, print, pick the exit code.
+
+No SQL and no text processing here: each command calls one library function and prints
+its result. Library errors are translated once, in ``cli.app.edge``.
+"""
+
+# ruff: noqa: I001
+from __future__ import annotations
+
+# Importing a command module registers its commands; the order here is the order in
+# `energywatch --help`, so the imports are deliberately not sorted.
+from energywatch.cli.app import app
+from energywatch.cli import store_commands
+from energywatch.cli import incident_commands
+from energywatch.cli import asset_commands
+
+__all__ = ["app", "asset_commands", "incident_commands", "main", "store_commands"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="energywatch")
