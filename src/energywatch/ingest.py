@@ -67,6 +67,14 @@ def _published_key(value: str | dt.date | dt.datetime | None) -> str | None:
     return text[:10]
 
 
+@dataclass(frozen=True, slots=True)
+class Promotion:
+    """An earlier-published article takes over a cluster led by ``old_root``."""
+
+    old_root: str
+    similarity: float
+
+
 @dataclass(slots=True)
 class _Member:
     root: str | None
@@ -86,7 +94,6 @@ class Deduplicator:
         self.index = NearDuplicateIndex(threshold=settings.dedup_threshold, num_perm=self.num_perm)
         self.members: dict[str, _Member] = {}
         self.by_hash: dict[str, str] = {}
-        self._pending_similarity: float | None = None
         stale: list[str] = []
         for row in store.iter_signatures():
             try:
@@ -102,12 +109,12 @@ class Deduplicator:
             store.replace_minhash(article_id, sig.to_bytes())
             self.index.add(article_id, sig)
 
-    def link(self, article: Article) -> tuple[Article, Signature, str | None]:
+    def link(self, article: Article) -> tuple[Article, Signature, Promotion | None]:
         """Set ``near_duplicate_of`` on the article.
 
-        Returns, as third item, the original of an existing cluster that this article
-        predates: once the article is stored, call ``promote`` to make it that
-        cluster's original (it cannot be done before, the links would dangle).
+        Returns, as third item, the cluster this article predates: once the article is
+        stored, pass it to ``promote`` to make the article that cluster's original (it
+        cannot be done before, the links would dangle).
         """
         sig = signature(article.clean_text, self.num_perm)
         match = self.index.find(sig, exclude=article.id)
@@ -119,15 +126,14 @@ class Deduplicator:
         published = _published_key(article.published)
         article.near_duplicate_of = None
         article.duplicate_similarity = None
-        displaced: str | None = None
+        displaced: Promotion | None = None
         if match is not None:
             root = self.members[match.article_id].root or match.article_id
             if root != article.id:
                 root_published = self.members[root].published if root in self.members else None
                 similarity = round(match.similarity, 4)
                 if published is not None and (root_published is None or published < root_published):
-                    displaced = root
-                    self._pending_similarity = similarity
+                    displaced = Promotion(root, similarity)
                 else:
                     article.near_duplicate_of = root
                     article.duplicate_similarity = similarity
@@ -136,9 +142,9 @@ class Deduplicator:
         self.members[article.id] = _Member(article.near_duplicate_of, published)
         return article, sig, displaced
 
-    def promote(self, article_id: str, displaced: str) -> None:
+    def promote(self, article_id: str, displaced: Promotion) -> None:
         """Make a stored article the original of the cluster ``displaced`` led."""
-        moved = self.store.repoint_duplicates(displaced, article_id, self._pending_similarity)
+        moved = self.store.repoint_duplicates(displaced.old_root, article_id, displaced.similarity)
         for member in moved:
             if member in self.members:
                 self.members[member].root = article_id
