@@ -22,14 +22,21 @@ def print_process(report: ProcessReport) -> None:
 
 
 def print_incidents(rows: list[dict[str, Any]], total: int) -> None:
-    table = Table("id", "date", "type", "assets", "location", "articles", title=f"{total} incidents")
+    """Incidents one per line; assets name the place better than a gazetteer name does."""
+    table = Table(title=f"{total} incidents", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("assets, else place")
+    table.add_column("reports", justify="right", no_wrap=True)
     for r in rows:
         table.add_row(
             r["id"],
             r["date"] or "unknown",
             r["type"],
-            ", ".join(r["assets"]),
-            r["location"] or "",
-            f"{r['articles']}" + (f" ({r['copies']} copies)" if r["copies"] else ""),
+            " ".join(r["assets"]) or r["location"] or "",
+            f"{r['articles']}"
+            + (f" (+{r['copies']} copy)" if r["copies"] == 1 else "")
+            + (f" (+{r['copies']} copies)" if r["copies"] > 1 else ""),
         )
     out.print(table)
