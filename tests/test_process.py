@@ -143,3 +143,15 @@ def test_cli_process_incidents_show_and_export(tmp_path: Path) -> None:
     assert by_id["demo-322"]["is_incident_report"] is False
     incident = exported["incidents"][0]
     assert {"id", "category", "type", "date", "assets", "location", "articles", "attributes"} <= set(incident)
+
+
+@pytest.mark.postgres
+def test_process_gives_the_same_incidents_on_postgresql(
+    demo_store: Store, pg_settings: Settings, kb: KnowledgeBase
+) -> None:
+    with Store.open(pg_settings) as store, demo_articles() as files:
+        ingest(store, files, pg_settings)
+        process(store, kb)
+        on_postgres = [incident_record(store.get_incident(i)) for i in store.incident_ids()]
+    on_sqlite = [incident_record(demo_store.get_incident(i)) for i in demo_store.incident_ids()]
+    assert on_postgres == on_sqlite
