@@ -12,6 +12,8 @@ import json
 from typing import Any, TextIO
 
 from energywatch import __version__
+from energywatch.errors import ConfigError
+from energywatch.kb import KnowledgeBase
 from energywatch.models import Article, Claim, DateRange, ExtractedEvent, Hedge, Incident, Location
 from energywatch.storage import Store
 
@@ -238,3 +240,27 @@ def write_json(store: Store, out: TextIO) -> int:
         out.write(("\n  " if n == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
     out.write("\n ]\n}\n")
     return count
+
+
+FORMATS = ("json", "acled-csv", "geojson", "plover-jsonl")
+"""Export formats: the DESIGN §11 JSON, and the interchange formats of docs/exports.md."""
+
+
+def write_export(store: Store, kb: KnowledgeBase, fmt: str, out: TextIO) -> str:
+    """Write one export format to ``out``; returns what was written, for the user."""
+    from energywatch import interchange  # only needed for the interchange formats
+
+    if fmt == "json":
+        return f"{write_json(store, out)} articles"
+    records = (incident_record(store.get_incident(i)) for i in store.incident_ids())
+    if fmt == "acled-csv":
+        rows = interchange.write_acled_csv(
+            records, out, outlets_of=interchange.outlets_from_store(store.get_article), assets=kb.assets
+        )
+        return f"{rows} ACLED rows"
+    if fmt == "geojson":
+        interchange.write_geojson(records, kb.assets.values(), out)
+        return "a GeoJSON FeatureCollection"
+    if fmt == "plover-jsonl":
+        return f"{interchange.write_plover_jsonl(records, out, assets=kb.assets)} PLOVER events"
+    raise ConfigError(f"unknown export format {fmt!r}", "available formats: " + ", ".join(FORMATS))

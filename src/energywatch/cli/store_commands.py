@@ -23,6 +23,7 @@ from energywatch.cli.app import (
     articles_app,
     edge,
     err,
+    knowledge_base,
     open_store,
     out,
     print_json,
@@ -278,27 +279,33 @@ def articles_show(
 @app.command()
 @edge
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="Export format: json.")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help="json (DESIGN §11), acled-csv, geojson or plover-jsonl.")
+    ] = "json",
     out_path: Annotated[
         Path | None, typer.Option("--out", help="File to write; stdout when omitted.")
     ] = None,
     db: DbOpt = None,
 ) -> None:
-    """Export articles and incidents in the DESIGN §11 JSON contract (evaluation reads it)."""
-    if fmt != "json":
-        raise ConfigError(f"unknown export format {fmt!r}", "available formats: json")
+    """Export articles and incidents: DESIGN §11 JSON, ACLED CSV, GeoJSON or PLOVER JSONL."""
+    if fmt not in exporting.FORMATS:
+        raise ConfigError(
+            f"unknown export format {fmt!r}", "available formats: " + ", ".join(exporting.FORMATS)
+        )
+    settings = settings_for(db)
+    kb = knowledge_base(settings)
     with open_store(db) as store:
         if out_path is None:
-            exporting.write_json(store, sys.stdout)
+            exporting.write_export(store, kb, fmt, sys.stdout)
             return
         tmp = out_path.with_name(out_path.name + ".partial")
         try:
-            with tmp.open("w", encoding="utf-8") as fh:
-                count = exporting.write_json(store, fh)
+            with tmp.open("w", encoding="utf-8", newline="" if fmt == "acled-csv" else None) as fh:
+                what = exporting.write_export(store, kb, fmt, fh)
             tmp.replace(out_path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise ConfigError(
                 f"cannot write {out_path}: {exc.strerror}", "choose a writable --out path"
             ) from exc
-    err.print(f"wrote {count} articles to {out_path}")
+    err.print(f"wrote {what} to {out_path}")
