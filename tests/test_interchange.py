@@ -16,7 +16,7 @@ import pytest
 
 from energywatch import interchange as ix
 from energywatch.demo import demo_articles
-from energywatch.export import incident_record
+from energywatch.export import incident_records
 from energywatch.extract.taxonomy import TAXONOMY
 from energywatch.ingest import ingest
 from energywatch.kb import Asset, KnowledgeBase, load_knowledge_base
@@ -330,7 +330,7 @@ def demo_records(
     with Store.open(settings) as store, demo_articles() as files:
         ingest(store, files, settings)
         process(store, kb)
-        yield [incident_record(store.get_incident(i)) for i in store.incident_ids()], store
+        yield incident_records(store, load_knowledge_base()), store
 
 
 def test_demo_acled_csv_loads_with_pandas(

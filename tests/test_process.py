@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from energywatch.cli import app
 from energywatch.demo import demo_articles
-from energywatch.export import incident_record
+from energywatch.export import incident_records
 from energywatch.ingest import ingest
 from energywatch.kb import KnowledgeBase, load_knowledge_base
 from energywatch.models import Incident
@@ -52,7 +52,7 @@ def test_reports_follow_ups_and_copies_join_one_incident(demo_store: Store) -> N
     # A copy, the foreign ministry's reaction and the May restoration all belong here.
     assert {"demo-102", "demo-108", "demo-110"} <= set(kropotkinskaya.articles)
     assert kropotkinskaya.copies == ["demo-102"]
-    record = incident_record(kropotkinskaya)
+    record = incident_records(demo_store, load_knowledge_base(), [kropotkinskaya.id])[0]
     flow = record["attributes"]["flow_reduction_pct"]
     assert any(c["speaker"] and "Novak" in c["speaker"] for c in flow["claims"])
     assert all(c["copy"] == (c["article"] == "demo-102") for c in flow["claims"])
@@ -89,7 +89,7 @@ def test_facilities_outside_the_kb_are_kept_as_described(tmp_path: Path, kb: Kno
         ingest(store, [folder], settings)
         process(store, kb)
         [incident_id] = store.incident_ids_for_article("depot")
-        record = incident_record(store.get_incident(incident_id))
+        record = incident_records(store, kb, [incident_id])[0]
     assert record["facilities"] == [
         {"kind": "oil_depot", "place": "Tikhoretsk", "in_kb": False, "articles": ["depot"]}
     ]
@@ -152,6 +152,6 @@ def test_process_gives_the_same_incidents_on_postgresql(
     with Store.open(pg_settings) as store, demo_articles() as files:
         ingest(store, files, pg_settings)
         process(store, kb)
-        on_postgres = [incident_record(store.get_incident(i)) for i in store.incident_ids()]
-    on_sqlite = [incident_record(demo_store.get_incident(i)) for i in demo_store.incident_ids()]
+        on_postgres = incident_records(store, kb)
+    on_sqlite = incident_records(demo_store, kb)
     assert on_postgres == on_sqlite

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.test_storage import make_article
 
 from energywatch import reliability
+from energywatch.assessment import Context
 from energywatch.demo import demo_articles
-from energywatch.export import attribute_status
 from energywatch.ingest import ingest
 from energywatch.kb import load_knowledge_base
 from energywatch.models import (
@@ -36,6 +37,7 @@ from energywatch.reliability import (
 )
 from energywatch.settings import Settings
 from energywatch.storage import Store
+from energywatch.verify import verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = "Drones struck the Kropotkinskaya pumping station overnight. Flows fell by 30%."
@@ -198,7 +200,12 @@ def test_claim_statuses_apply_a_consensus_per_attribute() -> None:
     a = claim("x1", "flow_reduction_pct", 60)
     b = claim("x2", "flow_reduction_pct", 60).model_copy(update={"value": [40, 40]})
     frame = claim("x1", "location", 5)
-    statuses = claim_statuses([incident(a, b, frame)], attribute_status)
+
+    def typed(claims: list[Claim], copies: set[str]) -> tuple[Any, str]:
+        found = verdict(claims[0].field, claims, {c.article_id: c.article_id for c in claims}, copies)
+        return found.value, found.status
+
+    statuses = claim_statuses([incident(a, b, frame)], typed)
     assert statuses == {claim_key(a): "contested", claim_key(b): "contested"}
 
 
@@ -229,8 +236,7 @@ def demo_scores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         ingest(store, files, settings)
         process(store, load_knowledge_base())
         incidents = [store.get_incident(i) for i in store.incident_ids()]
-        statuses = claim_statuses(incidents, attribute_status)
-        yield score_sources(store.iter_articles(), statuses, set(), incidents=incidents)
+        yield dict(Context.from_store(store, load_knowledge_base(), incidents).scores)
 
 
 def test_every_demo_outlet_is_scored(demo_scores: dict[str, SourceRecord]) -> None:

@@ -12,6 +12,7 @@ import json
 from typing import Any, TextIO
 
 from energywatch import __version__
+from energywatch.assessment import FRAME_FIELDS, Context, assess
 from energywatch.errors import ConfigError
 from energywatch.kb import KnowledgeBase
 from energywatch.models import Article, Claim, DateRange, ExtractedEvent, Hedge, Incident, Location
@@ -20,36 +21,6 @@ from energywatch.storage import Store
 # Fields that describe the incident itself rather than attributes to compare.
 _FRAME_FIELDS = frozenset({"type", "date", "location", "assets", "facility", "response"})
 _WEAK = frozenset({Hedge.alleged, Hedge.speculative, Hedge.denied})
-
-
-def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
-def attribute_status(claims: list[Claim], copies: set[str]) -> tuple[Any, str]:
-    """A first, exact-match consensus per attribute (typed compatibility comes with
-    verification): the value most independent articles give, and
-
-    - ``unsupported``: every claim is hedged (alleged, speculative or denied);
-    - ``contested``: independent articles give different values;
-    - ``agreed``: two or more independent articles give the same value;
-    - ``single-source``: one independent article gives it.
-
-    Copies never count as independent articles.
-    """
-    independent = [c for c in claims if c.article_id not in copies] or claims
-    firm = [c for c in independent if c.hedge not in _WEAK]
-    pool = firm or independent
-    by_value: dict[str, set[str]] = {}
-    for claim in pool:
-        by_value.setdefault(_key(claim.value), set()).add(claim.article_id)
-    best = max(by_value, key=lambda k: (len(by_value[k]), k))
-    value = json.loads(best)
-    if not firm:
-        return value, "unsupported"
-    if len(by_value) > 1:
-        return value, "contested"
-    return value, "agreed" if len(by_value[best]) >= 2 else "single-source"
 
 
 def _facilities(incident: Incident) -> list[dict[str, Any]]:
@@ -85,33 +56,46 @@ def _responses(incident: Incident) -> list[dict[str, Any]]:
     return found
 
 
-def incident_record(incident: Incident) -> dict[str, Any]:
-    """One incident in the DESIGN §11 export shape."""
-    claims: dict[str, list[Claim]] = {}
-    for event in incident.events:
-        for claim in event.claims:
-            if claim.field not in _FRAME_FIELDS:
-                claims.setdefault(claim.field, []).append(claim)
+def incident_records(store: Store, kb: KnowledgeBase, ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Records for ``ids`` (default: every incident), assessed against the whole store:
+    source scores come from each outlet's record across all incidents."""
+    everything = [store.get_incident(i) for i in store.incident_ids()]
+    ctx = Context.from_store(store, kb, everything)
+    wanted = set(ids) if ids is not None else None
+    return [incident_record(i, ctx) for i in everything if wanted is None or i.id in wanted]
+
+
+def _claim_record(claim: Claim, copies: set[str], ctx: Context) -> dict[str, Any]:
+    outlet = ctx.outlet_of.get(claim.article_id)
+    score = ctx.scores.get(outlet) if outlet else None
+    return {
+        "article": claim.article_id,
+        "outlet": outlet,
+        "source_score": round(score.score, 3) if score else None,
+        "value": claim.value,
+        "span": [claim.start, claim.end],
+        "sentence": [claim.sentence_start, claim.sentence_end],
+        "speaker": claim.speaker,
+        "hedge": claim.hedge.value,
+        "copy": claim.article_id in copies,
+    }
+
+
+def incident_record(incident: Incident, ctx: Context) -> dict[str, Any]:
+    """One incident in the DESIGN §11 export shape, assessed (verdicts with their reason
+    and claims, contradictions, KB conflicts, source scores, timeline)."""
+    found = assess(incident, ctx)
     copies = set(incident.copies)
-    attributes = {}
-    for field_name, field_claims in sorted(claims.items()):
-        value, status = attribute_status(field_claims, copies)
-        attributes[field_name] = {
-            "value": value,
-            "status": status,
-            "claims": [
-                {
-                    "article": c.article_id,
-                    "value": c.value,
-                    "span": [c.start, c.end],
-                    "sentence": [c.sentence_start, c.sentence_end],
-                    "speaker": c.speaker,
-                    "hedge": c.hedge.value,
-                    "copy": c.article_id in copies,
-                }
-                for c in field_claims
-            ],
+    attributes = {
+        name: {
+            "value": v.value,
+            "status": v.status,
+            "reason": v.reason,
+            "claims": [_claim_record(c, copies, ctx) for c in v.claims],
         }
+        for name, v in sorted(found.verdicts.items())
+        if name not in FRAME_FIELDS
+    }
     return {
         "id": incident.id,
         "category": incident.category,
@@ -124,8 +108,43 @@ def incident_record(incident: Incident) -> dict[str, Any]:
         "facilities": _facilities(incident),
         "responses": _responses(incident),
         "attributes": attributes,
-        "contradictions": [],
-        "kb_conflicts": [],
+        "contradictions": [
+            {
+                "field": v.field,
+                "reason": v.reason,
+                "versions": [
+                    {"value": g[0].value, "claims": [_claim_record(c, copies, ctx) for c in g]}
+                    for g in v.groups
+                ],
+            }
+            for v in found.contradictions
+        ],
+        "kb_conflicts": [
+            {
+                "asset_id": c.asset_id,
+                "field": c.claim.field,
+                "article": c.claim.article_id,
+                "span": [c.claim.start, c.claim.end],
+                "text": c.claim.raw,
+                "fact": c.fact,
+                "source": c.source,
+                "reason": c.reason,
+            }
+            for c in found.conflicts
+        ],
+        "timeline": [
+            {
+                "date": e.date.isoformat() if e.date else None,
+                "date_basis": e.date_basis,
+                "kind": e.kind,
+                "type": e.type,
+                "article": e.article_id,
+                "outlet": e.outlet,
+                "summary": e.summary,
+                "speaker": e.speaker,
+            }
+            for e in found.timeline
+        ],
         "impact": None,
     }
 
@@ -203,7 +222,7 @@ def article_record(
     }
 
 
-def write_json(store: Store, out: TextIO) -> int:
+def write_json(store: Store, kb: KnowledgeBase, out: TextIO) -> int:
     """Write the whole export to ``out``; returns the number of articles written.
 
     Articles are streamed; incidents are loaded once (they are few next to articles) to
@@ -214,6 +233,7 @@ def write_json(store: Store, out: TextIO) -> int:
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     incidents = [store.get_incident(i) for i in store.incident_ids()]
+    ctx = Context.from_store(store, kb, incidents)
     home = {(e.article_id, e.index): i.id for i in incidents for e in i.events}
     # Resolved copies of the events (resolution may have named the sites for them).
     resolved = {(e.article_id, e.index): e for i in incidents for e in i.events}
@@ -236,9 +256,10 @@ def write_json(store: Store, out: TextIO) -> int:
         count += 1
     out.write('\n ],\n "incidents": [')
     for n, incident in enumerate(incidents):
-        record = incident_record(incident)
+        record = incident_record(incident, ctx)
         out.write(("\n  " if n == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
-    out.write("\n ]\n}\n")
+    sources = [r.as_dict() for r in sorted(ctx.scores.values(), key=lambda r: r.outlet)]
+    out.write('\n ],\n "sources": ' + json.dumps(sources, ensure_ascii=False) + "\n}\n")
     return count
 
 
@@ -251,8 +272,10 @@ def write_export(store: Store, kb: KnowledgeBase, fmt: str, out: TextIO) -> str:
     from energywatch import interchange  # only needed for the interchange formats
 
     if fmt == "json":
-        return f"{write_json(store, out)} articles"
-    records = (incident_record(store.get_incident(i)) for i in store.incident_ids())
+        return f"{write_json(store, kb, out)} articles"
+    incidents = [store.get_incident(i) for i in store.incident_ids()]
+    ctx = Context.from_store(store, kb, incidents)
+    records = (incident_record(i, ctx) for i in incidents)
     if fmt == "acled-csv":
         rows = interchange.write_acled_csv(
             records, out, outlets_of=interchange.outlets_from_store(store.get_article), assets=kb.assets

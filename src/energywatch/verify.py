@@ -50,7 +50,8 @@ articles of one outlet are one source.
 - **single-source**: one group backed by one outlet.
 
 The frame fields ``assets``, ``facility`` and ``response`` are lists of distinct things
-(several sites, several reactions), so they get no verdict. ``type``, ``date`` and
+(several sites, several reactions), and ``volume``/``capacity`` figures measure different
+quantities (a year's throughput, a daily rate), so none of them gets a verdict. ``type``, ``date`` and
 ``location`` do, but only from events of the incident's own category: a follow-up
 article reporting the restoration or a ministry's statement is resolved into the same
 incident with another type and date, which is not a disagreement about the incident.
@@ -96,7 +97,9 @@ DATE_SLACK_DAYS: dict[str, int] = {"day": 1, "week": 3, "month": 0, "year": 0, "
 Status = Literal["agreed", "contested", "single-source", "unsupported"]
 
 # Frame fields that list several distinct things rather than one attribute.
-SKIPPED_FIELDS = frozenset({"assets", "facility", "response"})
+# Volumes and capacities are context figures that measure different things (a year's
+# throughput, a daily rate, a month's plan): versions of one attribute they are not.
+SKIPPED_FIELDS = frozenset({"assets", "facility", "response", "volume", "capacity"})
 # Frame fields verified only from events of the incident's own category.
 FRAME_VERDICT_FIELDS = frozenset({"type", "date", "location"})
 _WEAK = frozenset({Hedge.alleged, Hedge.speculative, Hedge.denied})

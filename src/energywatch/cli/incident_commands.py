@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
+from energywatch import brief as briefs
 from energywatch import export as exporting
 from energywatch.cli.app import (
     DbOpt,
@@ -29,6 +31,7 @@ from energywatch.cli.app import (
 )
 from energywatch.cli.render import print_incidents, print_process
 from energywatch.demo import demo_articles, demo_gold
+from energywatch.errors import ConfigError
 from energywatch.eval_run import run_eval
 from energywatch.evaluation import compare_to_baseline, load_baseline, write_baseline
 from energywatch.process import process as run_process
@@ -106,7 +109,7 @@ def show(
     """Show one incident: claims grouped by attribute, with outlet, speaker, hedge and quote."""
     with open_store(db) as store:
         incident = store.get_incident(incident_id)
-        record = exporting.incident_record(incident)
+        record = exporting.incident_records(store, knowledge_base(settings_for(db)), [incident.id])[0]
         texts = {a: store.get_article(a) for a in incident.articles}
     if as_json:
         print_json(record)
@@ -133,6 +136,49 @@ def show(
                 highlight=False,
             )
             out.print(f"    [dim]“{escape(quote)}”[/]", highlight=False)
+
+
+@app.command()
+@edge
+def brief(
+    out_path: Annotated[Path, typer.Option("--out", help="File to write.")],
+    incident: Annotated[str | None, typer.Option(help="One incident id.")] = None,
+    since: Annotated[
+        dt.datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Incidents dated on or after.")
+    ] = None,
+    until: Annotated[
+        dt.datetime | None,
+        typer.Option("--until", formats=["%Y-%m-%d"], help="Incidents dated on or before."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, html or pdf.")] = "md",
+    db: DbOpt = None,
+) -> None:
+    """Write an analyst brief (one incident, or a period): Markdown, HTML or PDF."""
+    if fmt not in {"md", "html", "pdf"}:
+        raise ConfigError(f"unknown brief format {fmt!r}", "use --format md, html or pdf")
+    if (incident is None) == (since is None and until is None):
+        raise ConfigError("give either --incident ID or --since/--until", "see energywatch brief --help")
+    settings = settings_for(db)
+    kb = knowledge_base(settings)
+    with open_store(db) as store:
+        made = briefs.brief_from_store(
+            store,
+            kb,
+            incident_id=incident,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+        )
+    try:
+        if fmt == "pdf":
+            briefs.render_pdf(made, out_path)
+        else:
+            text = briefs.render_markdown(made) if fmt == "md" else briefs.render_html(made)
+            out_path.write_text(text, encoding="utf-8")
+    except briefs.PdfUnavailableError as exc:
+        raise ConfigError(str(exc), "install the PDF extra: pip install 'energywatch[pdf]'") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot write {out_path}: {exc.strerror}", "choose a writable --out path") from exc
+    err.print(f"wrote the brief to {out_path}")
 
 
 @app.command("eval")

@@ -58,6 +58,7 @@ class ArticleMeta:
     article_id: str
     published: dt.date | dt.datetime | None
     near_duplicate_of: str | None
+    outlet: str
 
 
 @dataclass(slots=True)
@@ -364,10 +365,12 @@ class Store(IncidentStoreMixin):
         """Id, publication date and copy link of every article, streamed."""
         with self._read() as conn:
             result = conn.execution_options(yield_per=5000).execute(
-                select(A.c.id, A.c.published, A.c.near_duplicate_of).order_by(A.c.id)
+                select(A.c.id, A.c.published, A.c.near_duplicate_of, A.c.source_name).order_by(A.c.id)
             )
             for row in result:
-                yield ArticleMeta(row.id, _parse_published(row.published), row.near_duplicate_of)
+                yield ArticleMeta(
+                    row.id, _parse_published(row.published), row.near_duplicate_of, row.source_name
+                )
 
     def iter_signatures(self) -> Iterator[SignatureRow]:
         """MinHash signatures of every stored article, for the near-duplicate index."""

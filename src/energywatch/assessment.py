@@ -1,0 +1,103 @@
+"""An incident assessed: per-attribute verdicts, knowledge-base conflicts, source scores
+and the story timeline, computed together because each needs the others' inputs.
+
+Source scores depend on which claims were contested or in KB conflict across *all*
+incidents, so they are computed once per store (``Context.from_store``) and then shown
+next to every claim of every incident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from energywatch.kb import KnowledgeBase
+from energywatch.models import Article, Claim, Incident
+from energywatch.reliability import SourceRecord, claim_key, claim_statuses, score_sources
+from energywatch.storage import Store
+from energywatch.timeline import TimelineEntry, incident_timeline
+from energywatch.verify import AttributeVerdict, verdict, verify_attributes
+from energywatch.verify_kb import KBConflict, kb_conflicts
+
+# Fields describing the incident itself: they get verdicts (shown as contradictions when
+# contested) but are not listed among the compared attributes.
+FRAME_FIELDS = frozenset({"type", "date", "location"})
+
+
+@dataclass(slots=True)
+class Context:
+    """What assessing an incident needs beyond the incident itself."""
+
+    kb: KnowledgeBase
+    outlet_of: Mapping[str, str]
+    article: Callable[[str], Article]
+    scores: Mapping[str, SourceRecord] = field(default_factory=dict)
+
+    @classmethod
+    def from_store(cls, store: Store, kb: KnowledgeBase, incidents: Iterable[Incident]) -> Context:
+        """Build the context and score every outlet from its record across ``incidents``."""
+        outlet_of = {m.article_id: m.outlet for m in store.iter_article_meta()}
+        cache: dict[str, Article] = {}
+
+        def article(article_id: str) -> Article:
+            if article_id not in cache:
+                cache[article_id] = store.get_article(article_id)
+            return cache[article_id]
+
+        ctx = cls(kb=kb, outlet_of=outlet_of, article=article)
+        incidents = list(incidents)
+        conflicts = {claim_key(c.claim) for i in incidents for c in ctx.conflicts(i)}
+        statuses = claim_statuses(incidents, ctx.status_of)
+        ctx.scores = score_sources(store.iter_articles(), statuses, conflicts, incidents=incidents)
+        return ctx
+
+    def status_of(self, claims: list[Claim], copies: set[str]) -> tuple[Any, str]:
+        found = verdict(claims[0].field, claims, self.outlet_of, copies)
+        return found.value, found.status
+
+    def conflicts(self, incident: Incident) -> list[KBConflict]:
+        texts = _Texts(self.article, incident.articles)
+        return kb_conflicts(incident, texts, self.kb)
+
+
+class _Texts(Mapping[str, str]):
+    """Clean texts of an incident's articles, read only when a check asks for one."""
+
+    def __init__(self, article: Callable[[str], Article], ids: list[str]) -> None:
+        self._article = article
+        self._ids = ids
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._ids:
+            raise KeyError(key)
+        return self._article(key).clean_text
+
+    def __iter__(self) -> Any:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+@dataclass(slots=True)
+class Assessment:
+    """Verdicts per attribute, KB conflicts and the story of one incident."""
+
+    verdicts: dict[str, AttributeVerdict]
+    conflicts: list[KBConflict]
+    timeline: list[TimelineEntry]
+
+    @property
+    def contradictions(self) -> list[AttributeVerdict]:
+        return [v for v in self.verdicts.values() if v.status == "contested"]
+
+
+def assess(incident: Incident, ctx: Context) -> Assessment:
+    verdicts = verify_attributes(incident, ctx.outlet_of, set(incident.copies))
+    articles = {a: ctx.article(a) for a in incident.articles}
+    return Assessment(
+        verdicts=verdicts,
+        conflicts=ctx.conflicts(incident),
+        timeline=incident_timeline(incident, articles),
+    )
