@@ -355,3 +355,39 @@ def test_pipeline_end_to_end(tmp_path: Path, kb: KnowledgeBase) -> None:
     conflicts = kb_conflicts(incident, texts, kb)
     assert {c.claim.raw for c in conflicts} == {"the Kazakhstan–Azerbaijan border", "Azerbaijan"}
     assert all(c.claim.article_id == "b1" and c.source for c in conflicts)
+
+
+def test_a_pipeline_site_without_a_point_is_checked_along_its_route() -> None:
+    """The CPC pipeline has no point, only route waypoints; a far place still conflicts
+    and the fact names the route instead of failing on a missing coordinate."""
+    kb = load_knowledge_base()
+    assert kb.assets["cpc_pipeline"].lat is None
+    assert kb.assets["cpc_pipeline"].line
+    where = _claim("a", "location", {"name": "Murmansk", "lat": 68.97, "lon": 33.09})
+    incident = _incident([where])
+    incident.events[0].assets = ["cpc_pipeline"]
+    conflicts = kb_conflicts(incident, {"a": "Drones hit the CPC pipeline near Murmansk."}, kb)
+    assert conflicts
+    assert all("route" in c.fact and "Murmansk" in c.reason for c in conflicts)
+
+
+def test_a_border_that_does_not_exist_on_land_is_a_conflict_even_for_a_site_in_one_country() -> None:
+    kb = load_knowledge_base()
+    border = _claim("a", "location", {"name": "Kazakhstan–Azerbaijan border", "lat": None, "lon": None})
+    incident = _incident([border])
+    incident.events[0].assets = ["cpc_pipeline"]  # runs through Kazakhstan and Russia
+    [conflict] = kb_conflicts(incident, {}, kb)
+    assert "share no land border" in conflict.reason
+    fine = _claim("a", "location", {"name": "Kazakhstan–Russia border", "lat": None, "lon": None})
+    other = _incident([fine])
+    other.events[0].assets = ["cpc_pipeline"]
+    assert kb_conflicts(other, {}, kb) == []
+
+
+def test_a_reactions_own_place_is_not_checked_against_the_asset() -> None:
+    kb = load_knowledge_base()
+    kyiv = _claim("a", "location", {"name": "Kyiv", "lat": 50.45, "lon": 30.52, "country": "UA"})
+    incident = _incident([kyiv], category="response")
+    incident.events[0].assets = ["cpc_ps_kropotkinskaya"]
+    text = "Astana asked Kyiv for an explanation."
+    assert kb_conflicts(incident, {"a": text}, kb) == []

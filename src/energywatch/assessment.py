@@ -37,7 +37,12 @@ class Context:
     @classmethod
     def from_store(cls, store: Store, kb: KnowledgeBase, incidents: Iterable[Incident]) -> Context:
         """Build the context and score every outlet from its record across ``incidents``."""
-        outlet_of = {m.article_id: m.outlet for m in store.iter_article_meta()}
+        # An article without a named outlet is its own source: two such articles are not
+        # known to come from the same place, so they must not merge into one "unknown".
+        outlet_of = {
+            m.article_id: m.outlet if m.outlet != "unknown" else f"unknown source ({m.article_id})"
+            for m in store.iter_article_meta()
+        }
         cache: dict[str, Article] = {}
 
         def article(article_id: str) -> Article:

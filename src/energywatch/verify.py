@@ -375,8 +375,20 @@ def verdict(
         )
     groups = sorted(_group(field_name, firm), key=lambda g: -len(_outlets(g, outlet_of)))
     sizes = [len(_outlets(g, outlet_of)) for g in groups]
-    hedged = len(counted) - len(firm)
-    note += f"; {_plural(hedged, 'hedged claim')} not counted" if hedged else ""
+    hedged = [c for c in counted if c.hedge in _WEAK]
+    if hedged:
+        # Say whether the hedged versions fit the firm ones: an analyst reading
+        # "single-source" should still see that a second, hedged report agrees.
+        fitting = sum(any(compatible(field_name, h.value, c.value) for c in firm) for h in hedged)
+        fit = (
+            "compatible"
+            if fitting == len(hedged)
+            else "incompatible"
+            if not fitting
+            else f"{fitting} compatible"
+        )
+        versions = ", ".join(describe(h.value) for h in hedged)
+        note += f"; {_plural(len(hedged), 'hedged claim')} not counted ({versions}: {fit})"
     if len(groups) > 1:
         value = _intersection(field_name, groups[0]) if sizes[0] > sizes[1] else None
         sides = " vs ".join(

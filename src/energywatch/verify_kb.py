@@ -150,13 +150,82 @@ def _distance(asset: Asset, lat: float, lon: float) -> float | None:
     return min((haversine_km(lat, lon, p[0], p[1]) for p in points), default=None)
 
 
+# Land borders between the countries the knowledge base covers (ISO-2; symmetric).
+# Source: the land boundaries listed in the CIA World Factbook country profiles. The
+# Caspian states Kazakhstan and Azerbaijan, for one, face each other across the sea only.
+_BORDER_PAIRS = (
+    ("KZ", "RU"),
+    ("KZ", "CN"),
+    ("KZ", "KG"),
+    ("KZ", "UZ"),
+    ("KZ", "TM"),
+    ("RU", "AZ"),
+    ("RU", "GE"),
+    ("RU", "UA"),
+    ("RU", "BY"),
+    ("RU", "CN"),
+    ("RU", "MN"),
+    ("RU", "FI"),
+    ("RU", "EE"),
+    ("RU", "LV"),
+    ("RU", "LT"),
+    ("RU", "PL"),
+    ("RU", "NO"),
+    ("RU", "KP"),
+    ("AZ", "GE"),
+    ("AZ", "AM"),
+    ("AZ", "IR"),
+    ("AZ", "TR"),
+    ("GE", "AM"),
+    ("GE", "TR"),
+    ("TR", "AM"),
+    ("TR", "IR"),
+    ("TM", "UZ"),
+    ("TM", "IR"),
+    ("UA", "BY"),
+    ("UA", "PL"),
+    ("UA", "MD"),
+    ("UA", "RO"),
+    ("UA", "SK"),
+    ("UA", "HU"),
+)
+LAND_BORDERS: dict[str, frozenset[str]] = {
+    code: frozenset({b for a, b in _BORDER_PAIRS if a == code} | {a for a, b in _BORDER_PAIRS if b == code})
+    for code in {c for pair in _BORDER_PAIRS for c in pair}
+}
+_COUNTRY_NAMES = {
+    "KZ": "Kazakhstan",
+    "AZ": "Azerbaijan",
+    "RU": "Russia",
+    "UA": "Ukraine",
+    "GE": "Georgia",
+    "TR": "Turkey",
+    "CN": "China",
+    "TM": "Turkmenistan",
+    "UZ": "Uzbekistan",
+    "IR": "Iran",
+}
+
+
+def _country_name(code: str) -> str:
+    return _COUNTRY_NAMES.get(code, code)
+
+
+def _where(site: Asset) -> str:
+    """The site's position as the KB gives it: a point, else its route (a pipeline)."""
+    if site.lat is not None and site.lon is not None:
+        return f"at {site.lat:.4f}, {site.lon:.4f}"
+    return f"along a route of {len(site.line)} mapped points"
+
+
 def _place_conflicts(claim: Claim, sites: list[Asset], kb: KnowledgeBase) -> list[KBConflict]:
     value = claim.value
     if not isinstance(value, Mapping) or not sites:
         return []
     name = str(value.get("name") or "")
-    if value.get("asset_id") in {s.id for s in sites}:
-        return []
+    placed_at = value.get("asset_id")
+    if placed_at in {s.id for s in sites} or any(placed_at in s.components for s in sites):
+        return []  # the place is the site itself or one of its parts (a pipeline's station)
     lat, lon = value.get("lat"), value.get("lon")
     if isinstance(lat, int | float) and isinstance(lon, int | float):
         if _SEA_NAMES.search(name):
@@ -173,14 +242,33 @@ def _place_conflicts(claim: Claim, sites: list[Asset], kb: KnowledgeBase) -> lis
             KBConflict(
                 site.id,
                 claim,
-                f"{site.name} is at {site.lat:.4f}, {site.lon:.4f} "
-                f"({site.region or ', '.join(site.country)})",
+                f"{site.name} is {_where(site)} ({site.region or ', '.join(site.country)})",
                 _sources(site),
                 f"{name!r} is {km:.0f} km from {site.name}, beyond {KB_PLACE_KM:.0f} km",
             )
         ]
     countries = _place_countries(value, kb)
-    if not countries or any(set(s.country) & countries for s in sites):
+    if not countries:
+        return []
+    if any(set(s.country) & countries for s in sites):
+        # The site is in one of the countries; a border that does not exist on land is
+        # still wrong ("near the Kazakhstan–Azerbaijan border": the two face each other
+        # across the Caspian).
+        if _BORDER_NAME.match(name) and len(countries) == 2:
+            first, second = sorted(countries)
+            if second not in LAND_BORDERS.get(first, frozenset()):
+                site = sites[0]
+                return [
+                    KBConflict(
+                        site.id,
+                        claim,
+                        f"{_country_name(first)} and {_country_name(second)} share no land border; "
+                        f"{site.name} lies in {'/'.join(site.country)} ({site.region or 'region not given'})",
+                        _sources(site),
+                        f"{name!r}: {_country_name(first)} and {_country_name(second)} share no land "
+                        f"border, so nothing on {site.name} can lie near one",
+                    )
+                ]
         return []
     kind = "a border of" if _BORDER_NAME.match(name) else "in"
     return [
@@ -223,9 +311,16 @@ def _mention_value(p: PlaceMention) -> dict[str, object]:
 def _event_places(
     event: ExtractedEvent, text: str, sentences: list[Sentence], kb: KnowledgeBase
 ) -> list[Claim]:
-    """Location claims of the event, plus located incident places in its sentences."""
-    claims = [c for c in event.claims if c.field == "location" and c.value]
+    """Location claims of the event, plus located incident places in its sentences.
+
+    A reaction's own location claim is where it was made (a ministry in Astana, a note
+    to Kyiv), not where the asset is, so it is left out; what the reaction's sentences
+    say about the attacked site ("a pumping station near the … border") still counts.
+    """
+    claims = [c for c in event.claims if c.field == "location" and c.value and event.category != "response"]
     spans = {(c.sentence_start, c.sentence_end) for c in event.claims if c.field != "response"}
+    if event.category == "response":
+        spans -= {(c.sentence_start, c.sentence_end) for c in event.claims if c.field == "location"}
     own = [s for s in sentences if (s.start, s.end) in spans or s.start <= event.trigger_start < s.end]
     taken = {(c.start, c.end) for c in claims}
     for place in find_places(text, kb):
