@@ -124,18 +124,47 @@ def show(
     out.print(
         f"[dim]{incident.id} · assets: {assets} · {len(incident.articles)} articles[/]", highlight=False
     )
+    status_style = {
+        "agreed": "green",
+        "contested": "bold red",
+        "single-source": "yellow",
+        "unsupported": "dim",
+    }
     for field_name, attr in record["attributes"].items():
-        out.print(f"\n[bold]{field_name}[/]: {attr['value']} [dim]({attr['status']})[/]", highlight=False)
+        style = status_style.get(attr["status"], "")
+        out.print(
+            f"\n[bold]{field_name}[/]: {escape(str(attr['value']))} [{style}]{attr['status']}[/]",
+            highlight=False,
+        )
+        out.print(f"  [dim]{escape(attr['reason'])}[/]", highlight=False)
         for claim in attr["claims"]:
             article = texts[claim["article"]]
             quote = article.clean_text[claim["sentence"][0] : claim["sentence"][1]]
             who = claim["speaker"] or "the outlet"
             copy = " [yellow]copy[/]" if claim["copy"] else ""
+            score = f" (source score {claim['source_score']})" if claim["source_score"] is not None else ""
             out.print(
-                f"  • {claim['value']} — {article.source.name}{copy}, {who}, {claim['hedge']}",
+                f"  • {escape(str(claim['value']))} — {escape(article.source.name)}{score}{copy}, "
+                f"{escape(who)}, {claim['hedge']}",
                 highlight=False,
             )
             out.print(f"    [dim]“{escape(quote)}”[/]", highlight=False)
+    if record["contradictions"]:
+        out.print("\n[bold red]contradictions[/]", highlight=False)
+        for item in record["contradictions"]:
+            out.print(f"  • {item['field']}: {escape(item['reason'])}", highlight=False)
+    if record["kb_conflicts"]:
+        out.print("\n[bold red]knowledge-base conflicts[/]", highlight=False)
+        for item in record["kb_conflicts"]:
+            out.print(f"  • “{escape(item['text'])}”: {escape(item['reason'])}", highlight=False)
+            out.print(f"    [dim]KB: {escape(item['fact'])}[/]", highlight=False)
+    out.print("\n[bold]timeline[/]", highlight=False)
+    for entry in record["timeline"]:
+        when = entry["date"] or "undated"
+        out.print(
+            f"  {when}  {entry['kind']:<12} {escape(entry['outlet'] or '')}: {escape(entry['summary'])}",
+            highlight=False,
+        )
 
 
 @app.command()
