@@ -259,3 +259,12 @@ def test_the_broker_carries_its_marketing_in_its_record(demo_scores: dict[str, S
     # Syndicated wire copy is credited to the wire, charged to the copier.
     assert wire.copied_by_others >= 2
     assert demo_scores["Global Syndicate News (demo)"].copies >= 2
+
+
+def test_articles_without_an_outlet_are_separate_sources() -> None:
+    """Two undated, outlet-less files are not known to share a source: each is scored
+    on its own record, so one file's broker tail does not taint the other."""
+    from energywatch.reliability import outlet_key
+
+    assert outlet_key("a1", "unknown") != outlet_key("a2", "unknown")
+    assert outlet_key("a1", "Meridian Wire (demo)") == "Meridian Wire (demo)"

@@ -14,7 +14,7 @@ from typing import Any
 
 from energywatch.kb import KnowledgeBase
 from energywatch.models import Article, Claim, Incident
-from energywatch.reliability import SourceRecord, claim_key, claim_statuses, score_sources
+from energywatch.reliability import SourceRecord, claim_key, claim_statuses, outlet_key, score_sources
 from energywatch.storage import Store
 from energywatch.timeline import TimelineEntry, incident_timeline
 from energywatch.verify import AttributeVerdict, verdict, verify_attributes
@@ -37,12 +37,7 @@ class Context:
     @classmethod
     def from_store(cls, store: Store, kb: KnowledgeBase, incidents: Iterable[Incident]) -> Context:
         """Build the context and score every outlet from its record across ``incidents``."""
-        # An article without a named outlet is its own source: two such articles are not
-        # known to come from the same place, so they must not merge into one "unknown".
-        outlet_of = {
-            m.article_id: m.outlet if m.outlet != "unknown" else f"unknown source ({m.article_id})"
-            for m in store.iter_article_meta()
-        }
+        outlet_of = {m.article_id: outlet_key(m.article_id, m.outlet) for m in store.iter_article_meta()}
         cache: dict[str, Article] = {}
 
         def article(article_id: str) -> Article:

@@ -17,6 +17,8 @@ from energywatch.ids import domain_of
 from energywatch.models import Source
 
 _REGISTRY_FILES = ("demo/outlets.yaml",)
+UNNAMED_OUTLET = "unknown"
+"""The outlet of an article that names none and has no URL to name it by."""
 
 
 @lru_cache(maxsize=1)
@@ -46,4 +48,4 @@ def resolve_source(outlet: str | None, url: str | None) -> Source:
         return Source(name=" ".join(outlet.split()), domain=domain)
     if domain:
         return by_domain.get(domain) or Source(name=domain, domain=domain)
-    return Source(name="unknown")
+    return Source(name=UNNAMED_OUTLET)

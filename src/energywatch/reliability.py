@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from energywatch.models import Article, Claim, Hedge, Incident, SpanKind
+from energywatch.outlets import UNNAMED_OUTLET
 
 ClaimKey = tuple[str, int, int, str]
 """(article_id, start, end, field): one claim, as verification and KB checks key it."""
@@ -172,6 +173,13 @@ def claim_statuses(incidents: Iterable[Incident], status_of: StatusFn) -> dict[C
     return found
 
 
+def outlet_key(article_id: str, outlet: str) -> str:
+    """The source an article counts as: its outlet, or the article itself when it names
+    none — two articles without an outlet are not known to share one, so they must not
+    merge into a single "unknown" source (for agreement or for scoring)."""
+    return outlet if outlet != UNNAMED_OUTLET else f"unknown source ({article_id})"
+
+
 def score_sources(
     articles: Iterable[Article],
     claims_status: Mapping[ClaimKey, str],
@@ -194,7 +202,7 @@ def score_sources(
     records: dict[str, SourceRecord] = {}
     outlet_of: dict[str, str] = {}
     for article in by_id.values():
-        name = article.source.name
+        name = outlet_key(article.id, article.source.name)
         outlet_of[article.id] = name
         record = records.get(name)
         if record is None:
