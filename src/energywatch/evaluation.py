@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from energywatch.errors import ConfigError, InputError
+from energywatch.extract.place_lexicon import haversine_km as _haversine
 from energywatch.gold import (
     NUMERIC_FIELDS,
     URL_PREFIX,
@@ -62,14 +62,11 @@ LOCATION_KM = 50.0
 TOPONYM_KM = 161.0  # 100 miles, the usual geoparsing tolerance
 DEFAULT_EPSILON = 0.01
 GOLD_CHANGED = "gold changed: rebuild the baseline with --update-baseline"
-_EARTH_RADIUS_KM = 6371.0088
 
 
 def haversine_km(a: Coords, b: Coords) -> float:
     """Great-circle distance in km between two (lat, lon) points in degrees."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return _haversine(a[0], a[1], b[0], b[1])
 
 
 @dataclass(frozen=True)

@@ -187,10 +187,13 @@ FACILITY = re.compile(
 )
 
 
+EARTH_RADIUS_KM = 6371.0088
+"""Mean Earth radius (IUGG): one sphere for every distance the project computes."""
+
+
 def offset_point(lat: float, lon: float, km: float, bearing_deg: float) -> tuple[float, float]:
     """The point ``km`` away on ``bearing_deg`` (great circle, spherical Earth)."""
-    r = 6371.0
-    d, b = km / r, math.radians(bearing_deg)
+    d, b = km / EARTH_RADIUS_KM, math.radians(bearing_deg)
     p1, l1 = math.radians(lat), math.radians(lon)
     p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
     l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
@@ -202,4 +205,4 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
