@@ -10,7 +10,7 @@ import datetime as dt
 from html import escape
 from itertools import groupby
 
-from energywatch.brief.content import ClaimPoint, TimelineRow
+from energywatch.brief.model import ClaimPoint, TimelineRow
 
 __all__ = ["claim_comparison_svg", "timeline_svg"]
 

@@ -12,8 +12,8 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from energywatch.brief.charts import claim_comparison_svg, timeline_svg
-from energywatch.brief.content import NONE_RECORDED, Brief
 from energywatch.brief.markdown import safe_url
+from energywatch.brief.model import NONE_RECORDED, Brief
 
 __all__ = ["render_html"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from energywatch.brief.content import NONE_RECORDED, Brief, IncidentSection, Point, RouteEvent
+from energywatch.brief.model import NONE_RECORDED, Brief, IncidentSection, Point, RouteEvent
 
 __all__ = ["md_escape", "render_markdown", "safe_url"]
 

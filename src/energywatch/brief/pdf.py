@@ -12,8 +12,8 @@ import warnings
 from pathlib import Path
 from typing import Any, NoReturn
 
-from energywatch.brief.content import Brief
 from energywatch.brief.html import render_html
+from energywatch.brief.model import Brief
 
 __all__ = ["PdfUnavailableError", "pdf_available", "render_pdf"]
 
