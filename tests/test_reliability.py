@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from tests.test_storage import make_article
@@ -31,13 +30,11 @@ from energywatch.reliability import (
     PRIOR_STRENGTH,
     SourceRecord,
     claim_key,
-    claim_statuses,
     score_sources,
     source_note,
 )
 from energywatch.settings import Settings
 from energywatch.storage import Store
-from energywatch.verify import verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = "Drones struck the Kropotkinskaya pumping station overnight. Flows fell by 30%."
@@ -194,19 +191,6 @@ def test_claims_can_come_from_the_status_keys_alone() -> None:
         [article("k1", src)], {("k1", 0, 3, "volume"): "contested", ("other", 0, 3, "volume"): "agreed"}
     )
     assert (records["Keys"].claims, records["Keys"].contested, records["Keys"].hedged) == (1, 1, 0)
-
-
-def test_claim_statuses_apply_a_consensus_per_attribute() -> None:
-    a = claim("x1", "flow_reduction_pct", 60)
-    b = claim("x2", "flow_reduction_pct", 60).model_copy(update={"value": [40, 40]})
-    frame = claim("x1", "location", 5)
-
-    def typed(claims: list[Claim], copies: set[str]) -> tuple[Any, str]:
-        found = verdict(claims[0].field, claims, {c.article_id: c.article_id for c in claims}, copies)
-        return found.value, found.status
-
-    statuses = claim_statuses([incident(a, b, frame)], typed)
-    assert statuses == {claim_key(a): "contested", claim_key(b): "contested"}
 
 
 def test_no_weight_is_undocumented() -> None:

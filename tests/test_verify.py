@@ -72,6 +72,10 @@ def _date(start: str | None, end: str | None, precision: str, md: list[int] | No
     return {"start": start, "end": end, "precision": precision, "month_day": md}
 
 
+def _night(day: str) -> dict[str, Any]:
+    return _date(day, day, "day") | {"overnight": True}
+
+
 def _place(name: str, lat: float | None, lon: float | None, country: str | None = None) -> dict[str, Any]:
     return {"name": name, "lat": lat, "lon": lon, "country": country, "relation": None}
 
@@ -102,7 +106,17 @@ def _place(name: str, lat: float | None, lon: float | None, country: str | None 
             True,
         ),
         ("location", _place("Kazakhstan", None, None, "KZ"), _place("Kropotkin", 45.4, 40.5, "RU"), False),
-        ("date", _date("2025-02-17", "2025-02-17", "day"), _date("2025-02-18", "2025-02-18", "day"), True),
+        ("date", _date("2025-02-17", "2025-02-17", "day"), _date("2025-02-18", "2025-02-18", "day"), False),
+        ("date", _night("2025-02-17"), _date("2025-02-18", "2025-02-18", "day"), True),
+        ("date", _night("2025-02-17"), _date("2025-02-19", "2025-02-19", "day"), False),
+        (
+            "date",
+            _date(None, None, "day", [2, 17]) | {"overnight": True},
+            _date(None, None, "day", [2, 18]),
+            True,
+        ),
+        ("weapon", "drone", "naval_drone", True),
+        ("weapon", "naval_drone", "missile", False),
         ("date", _date("2025-02-17", "2025-02-17", "day"), _date("2025-02-20", "2025-02-20", "day"), False),
         ("date", _date("2025-02-01", "2025-02-28", "month"), _date("2025-02-17", "2025-02-17", "day"), True),
         ("date", _date(None, None, "day", [2, 17]), _date("2025-02-17", "2025-02-17", "day"), True),

@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from energywatch.copy_edits import CopyEdit, copy_edits
+from energywatch.errors import NotFoundError
 from energywatch.kb import KnowledgeBase
-from energywatch.models import Article, Claim, Incident
-from energywatch.reliability import SourceRecord, claim_key, claim_statuses, outlet_key, score_sources
+from energywatch.models import Article, Incident
+from energywatch.reliability import SourceRecord, claim_key, outlet_key, score_sources
+from energywatch.site_rates import site_rate_claims
 from energywatch.storage import Store
 from energywatch.timeline import TimelineEntry, incident_timeline
-from energywatch.verify import AttributeVerdict, verdict, verify_attributes
+from energywatch.verify import AttributeVerdict, verify_attributes
 from energywatch.verify_kb import KBConflict, kb_conflicts
 
 # Fields describing the incident itself: they get verdicts (shown as contradictions when
@@ -48,13 +51,18 @@ class Context:
         ctx = cls(kb=kb, outlet_of=outlet_of, article=article)
         incidents = list(incidents)
         conflicts = {claim_key(c.claim) for i in incidents for c in ctx.conflicts(i)}
-        statuses = claim_statuses(incidents, ctx.status_of)
+        # Every claim behind a verdict gets that verdict's status; the claims no verdict
+        # judges (context volumes, the list fields) are neither contested nor agreed.
+        statuses = {
+            claim_key(c): v.status for i in incidents for v in ctx.verdicts(i).values() for c in v.claims
+        }
         ctx.scores = score_sources(store.iter_articles(), statuses, conflicts, incidents=incidents)
         return ctx
 
-    def status_of(self, claims: list[Claim], copies: set[str]) -> tuple[Any, str]:
-        found = verdict(claims[0].field, claims, self.outlet_of, copies)
-        return found.value, found.status
+    def verdicts(self, incident: Incident) -> dict[str, AttributeVerdict]:
+        texts = _Texts(self.article, incident.articles)
+        rates = site_rate_claims(incident, texts, self.kb)
+        return verify_attributes(incident, self.outlet_of, set(incident.copies), extra=rates)
 
     def conflicts(self, incident: Incident) -> list[KBConflict]:
         texts = _Texts(self.article, incident.articles)
@@ -87,6 +95,7 @@ class Assessment:
     verdicts: dict[str, AttributeVerdict]
     conflicts: list[KBConflict]
     timeline: list[TimelineEntry]
+    copy_edits: list[CopyEdit] = field(default_factory=list)
 
     @property
     def contradictions(self) -> list[AttributeVerdict]:
@@ -94,10 +103,26 @@ class Assessment:
 
 
 def assess(incident: Incident, ctx: Context) -> Assessment:
-    verdicts = verify_attributes(incident, ctx.outlet_of, set(incident.copies))
+    verdicts = ctx.verdicts(incident)
     articles = {a: ctx.article(a) for a in incident.articles}
     return Assessment(
         verdicts=verdicts,
         conflicts=ctx.conflicts(incident),
         timeline=incident_timeline(incident, articles),
+        copy_edits=_copy_edits(incident, articles, ctx),
     )
+
+
+def _copy_edits(incident: Incident, articles: Mapping[str, Article], ctx: Context) -> list[CopyEdit]:
+    """Edits each copy made to its original (an original outside the store is skipped)."""
+    found: list[CopyEdit] = []
+    for copy_id in incident.copies:
+        copy = articles.get(copy_id)
+        if copy is None or not copy.near_duplicate_of:
+            continue
+        try:
+            original = articles.get(copy.near_duplicate_of) or ctx.article(copy.near_duplicate_of)
+        except NotFoundError:
+            continue
+        found += copy_edits(original.id, original.clean_text, copy.id, copy.clean_text, ctx.kb)
+    return found

@@ -119,6 +119,19 @@ def incident_record(incident: Incident, ctx: Context) -> dict[str, Any]:
             }
             for v in found.contradictions
         ],
+        "copy_edits": [
+            {
+                "kind": e.kind,
+                "article": e.copy,
+                "original": e.original,
+                "before": e.before,
+                "after": e.after,
+                "span": [e.start, e.end],
+                "sentence": [e.sentence_start, e.sentence_end],
+                "reason": e.reason,
+            }
+            for e in found.copy_edits
+        ],
         "kb_conflicts": [
             {
                 "asset_id": c.asset_id,

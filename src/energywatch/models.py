@@ -245,6 +245,10 @@ class DateRange(Record):
     end: dt.date | None = None
     precision: DatePrecision = "unknown"
     month_day: tuple[int, int] | None = None
+    overnight: bool = Field(
+        default=False,
+        description="the report puts the event at night: outlets may date it either side of midnight",
+    )
 
 
 class Location(Record):

@@ -43,7 +43,7 @@ Claim statuses come in as a mapping so that any consensus (the exact-match
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,9 +52,6 @@ from energywatch.outlets import UNNAMED_OUTLET
 
 ClaimKey = tuple[str, int, int, str]
 """(article_id, start, end, field): one claim, as verification and KB checks key it."""
-
-StatusFn = Callable[[list[Claim], set[str]], tuple[Any, str]]
-"""A consensus function: an attribute's claims and the incident's copies → (value, status)."""
 
 PRIOR_STRENGTH = 4.0
 """Pseudo-articles the configured prior is worth. Four: after four articles of its own an
@@ -149,28 +146,6 @@ def _share(part: int, whole: int) -> float:
 def claim_key(claim: Claim) -> ClaimKey:
     """The key statuses and KB conflicts are looked up by."""
     return (claim.article_id, claim.start, claim.end, claim.field)
-
-
-def claim_statuses(incidents: Iterable[Incident], status_of: StatusFn) -> dict[ClaimKey, str]:
-    """Per-claim statuses from a per-attribute consensus function.
-
-    Consensus is decided per incident attribute; each claim behind the attribute gets its
-    status. ``status_of`` is e.g. ``export.attribute_status``; taking it as an argument
-    keeps this module free of the export (which may want to show these scores).
-    """
-    found: dict[ClaimKey, str] = {}
-    for incident in incidents:
-        by_field: dict[str, list[Claim]] = {}
-        for event in incident.events:
-            for claim in event.claims:
-                if claim.field not in FRAME_FIELDS:
-                    by_field.setdefault(claim.field, []).append(claim)
-        copies = set(incident.copies)
-        for claims in by_field.values():
-            _value, status = status_of(claims, copies)
-            for claim in claims:
-                found[claim_key(claim)] = status
-    return found
 
 
 def outlet_key(article_id: str, outlet: str) -> str:

@@ -27,12 +27,17 @@ location            same normalised name; or both have points within ``PLACE_KM`
                     or either is unknown — a point-less place cannot be measured, and the
                     knowledge-base check (``kb_conflicts``) is where a wrong region shows up.
 date                the windows ``[start - slack, end + slack]`` overlap, slack by precision
-                    (``DATE_SLACK_DAYS``: a day-precise date gets ±1 day because a night
-                    attack is dated either side of midnight). Year-less dates compare
-                    month/day; a date with nothing known is compatible with anything.
+                    (``DATE_SLACK_DAYS``: none for a day, since a month or year window
+                    already spans its period). When either report puts the event at night
+                    (``DateRange.overnight``: a clock time before 06:00, "overnight", "early
+                    hours") the windows may be a day apart, because a night attack is dated either side
+                    of midnight; otherwise "23 September" against "24 September" is a
+                    contradiction. Year-less dates compare month/day; a date with nothing
+                    known is compatible with anything.
 type                equal, or one is ``attack_unspecified`` and the other an attack subtype
                     (the taxonomy's "attack whose means the text does not give").
-weapon, perpetrator "unknown" is compatible with anything; otherwise equal (case-folded).
+weapon, perpetrator "unknown" is compatible with anything; a kind with its kind ("drone" with
+                    "naval_drone"); otherwise equal (case-folded).
 damage              equal severity.
 anything else       equal JSON.
 ==================  ==========================================================================
@@ -41,7 +46,10 @@ Verdicts (``verify_attributes``): claims of near-duplicate copies are never coun
 (they are kept in ``claims`` and named in the reason); the counted claims that are not
 hedged (alleged / speculative / denied) are grouped greedily into groups whose members
 are pairwise compatible, firmest and earliest first. Independence is per *outlet*: two
-articles of one outlet are one source.
+articles of one outlet are one source. A minority group backed only by outlets of the
+leading group, in their own voice or through a speaker the leading group already cites,
+is an *echo* (an outlet repeating a background figure), named in the reason but not a
+second side (``_fold_echoes``).
 
 - **unsupported**: no firm counted claim — only hedged ones;
 - **contested**: two or more compatible groups; the value is the group backed by the
@@ -51,8 +59,9 @@ articles of one outlet are one source.
 
 The frame fields ``assets``, ``facility`` and ``response`` are lists of distinct things
 (several sites, several reactions), and ``volume``/``capacity`` figures measure different
-quantities (a year's throughput, a daily rate), so none of them gets a verdict. ``type``, ``date`` and
-``location`` do, but only from events of the incident's own category: a follow-up
+quantities (a year's throughput, a daily rate), so none of them gets a verdict — except
+the rates reported through the hit site itself, judged as ``site_rate`` (``site_rates``).
+``type``, ``date`` and ``location`` do, but only from events of the incident's own category: a follow-up
 article reporting the restoration or a ministry's statement is resolved into the same
 incident with another type and date, which is not a disagreement about the incident.
 """
@@ -61,7 +70,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Literal
@@ -91,8 +100,12 @@ NUMBER_TOLERANCE = 0.10
 PLACE_KM = 50.0
 """Two places this close are the same place (``resolve.SAME_PLACE_KM``)."""
 
-DATE_SLACK_DAYS: dict[str, int] = {"day": 1, "week": 3, "month": 0, "year": 0, "unknown": 0}
+DATE_SLACK_DAYS: dict[str, int] = {"day": 0, "week": 3, "month": 0, "year": 0, "unknown": 0}
 """Extra days each side of a date window; month/year windows already span the period."""
+
+OVERNIGHT_SLACK_DAYS = 1
+"""Extra days each side for a report that puts the event at night (``DateRange.overnight``):
+a strike at 01:00 is "Monday night" to one outlet and "Tuesday" to another."""
 
 Status = Literal["agreed", "contested", "single-source", "unsupported"]
 
@@ -104,6 +117,10 @@ SKIPPED_FIELDS = frozenset({"assets", "facility", "response", "volume", "capacit
 FRAME_VERDICT_FIELDS = frozenset({"type", "date", "location"})
 _WEAK = frozenset({Hedge.alleged, Hedge.speculative, Hedge.denied})
 _ANY = frozenset({"unknown", ""})
+# Weapon words where one is a kind of the other: a naval drone is a drone, so an outlet
+# writing "drones" about a sea-drone attack does not contradict one writing "sea drones".
+_KINDS_OF = [{"drone", "naval_drone"}]
+_GENERIC = frozenset({"drone"})
 _RATE_PER_DAY = {"d": 1.0, "day": 1.0, "yr": 1 / 365, "year": 1 / 365, "month": 1 / 30, "h": 24.0}
 
 
@@ -174,6 +191,10 @@ def _date_window(value: Any) -> tuple[dt.date, dt.date] | None:
     return start - slack, end + slack
 
 
+def _overnight(*values: Any) -> bool:
+    return any(isinstance(v, Mapping) and bool(v.get("overnight")) for v in values)
+
+
 def _month_day(value: Any) -> tuple[int, int] | None:
     if not isinstance(value, Mapping):
         return None
@@ -187,14 +208,16 @@ def _month_day(value: Any) -> tuple[int, int] | None:
 
 
 def _dates_compatible(a: Any, b: Any) -> bool:
+    # The overnight allowance is a gap between the two windows, not slack on each side.
+    gap = dt.timedelta(days=OVERNIGHT_SLACK_DAYS if _overnight(a, b) else 0)
     wa, wb = _date_window(a), _date_window(b)
     if wa and wb:
-        return wa[0] <= wb[1] and wb[0] <= wa[1]
+        return wa[0] <= wb[1] + gap and wb[0] <= wa[1] + gap
     ma, mb = _month_day(a), _month_day(b)
     if ma and mb:
-        # Year unknown on one side: same calendar day, give or take the day slack.
+        # Year unknown on one side: same calendar day, give or take the overnight slack.
         da, db = dt.date(2000, *ma), dt.date(2000, *mb)
-        return abs((da - db).days) <= DATE_SLACK_DAYS["day"]
+        return abs((da - db).days) <= gap.days
     return True
 
 
@@ -229,7 +252,7 @@ def compatible(field_name: str, a: Any, b: Any) -> bool:
         return _places_compatible(a, b)
     if field_name in ("weapon", "perpetrator"):
         sa, sb = str(a or "").strip().casefold(), str(b or "").strip().casefold()
-        return sa in _ANY or sb in _ANY or sa == sb
+        return sa in _ANY or sb in _ANY or sa == sb or {sa, sb} in _KINDS_OF
     if field_name == "damage" and isinstance(a, Mapping) and isinstance(b, Mapping):
         return bool(a.get("severity") == b.get("severity"))
     va, vb = _volume(a), _volume(b)
@@ -296,7 +319,15 @@ def _intersection(field_name: str, group: list[Claim]) -> Any:
     first = group[0].value
     if field_name in ("weapon", "perpetrator"):
         named = [c.value for c in group if str(c.value).casefold() not in _ANY]
-        return named[0] if named else first
+        if not named:
+            return first
+        # The version most outlets give; on a tie the more specific ("naval_drone" over
+        # "drone"), since the generic word is how outlets shorten it.
+        backers: dict[Any, set[str]] = {}
+        for c in group:
+            if c.value in named:
+                backers.setdefault(c.value, set()).add(c.article_id)
+        return max(dict.fromkeys(named), key=lambda v: (len(backers[v]), v not in _GENERIC))
     if field_name == "type":
         specific = [c.value for c in group if c.value != "attack_unspecified"]
         return specific[0] if specific else first
@@ -343,6 +374,34 @@ def _who(group: list[Claim], outlet_of: Mapping[str, str]) -> str:
     return "; ".join(names)
 
 
+def _fold_echoes(
+    groups: list[list[Claim]], outlet_of: Mapping[str, str]
+) -> tuple[list[list[Claim]], list[list[Claim]]]:
+    """Split off minority groups that only the leading group's own outlets back.
+
+    An outlet that gives a second, incompatible figure in its own voice (a background
+    number, last year's outage, the weapon of an earlier attack) is not a second source
+    disagreeing with the first: sources disagree only when the minority version has a
+    backer the leading group lacks — another outlet, or another named speaker quoted by
+    the same outlet.
+    """
+    if len(groups) < 2:
+        return groups, []
+    top = groups[0]
+    voices = {(outlet_of.get(c.article_id, c.article_id), c.speaker) for c in top}
+    top_outlets = {o for o, _ in voices}
+
+    def echo(claim: Claim) -> bool:
+        outlet = outlet_of.get(claim.article_id, claim.article_id)
+        return outlet in top_outlets and (claim.speaker is None or (outlet, claim.speaker) in voices)
+
+    kept: list[list[Claim]] = [top]
+    echoes: list[list[Claim]] = []
+    for g in groups[1:]:
+        (echoes if all(echo(c) for c in g) else kept).append(g)
+    return kept, echoes
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -374,6 +433,10 @@ def verdict(
             groups,
         )
     groups = sorted(_group(field_name, firm), key=lambda g: -len(_outlets(g, outlet_of)))
+    groups, echoes = _fold_echoes(groups, outlet_of)
+    if echoes:
+        also = "; ".join(f"{_who(g, outlet_of)} also gives {describe(g[0].value)}" for g in echoes)
+        note += f"; {also} (not a second source)"
     sizes = [len(_outlets(g, outlet_of)) for g in groups]
     hedged = [c for c in counted if c.hedge in _WEAK]
     if hedged:
@@ -408,16 +471,22 @@ def verdict(
 
 
 def verify_attributes(
-    incident: Incident, outlet_of: Mapping[str, str], copies: set[str] | None = None
+    incident: Incident,
+    outlet_of: Mapping[str, str],
+    copies: set[str] | None = None,
+    extra: Iterable[Claim] = (),
 ) -> dict[str, AttributeVerdict]:
     """One verdict per attribute of ``incident``, keyed by field, in field order.
 
     ``outlet_of`` maps article id → outlet name (an article missing from it counts as
     its own outlet); ``copies`` are near-duplicate article ids, defaulting to
-    ``incident.copies``.
+    ``incident.copies``; ``extra`` are derived claims to judge as well (the site rates
+    of ``site_rates.site_rate_claims``).
     """
     skip = set(incident.copies) if copies is None else copies
     by_field: dict[str, list[Claim]] = {}
+    for claim in extra:
+        by_field.setdefault(claim.field, []).append(claim)
     for event in incident.events:
         own = event.category == incident.category
         for claim in event.claims:

@@ -36,6 +36,10 @@ Checks, all rule-based:
    facility noun ("the Kropotkinskaya refinery" for a pumping station). Pipelines are
    exempt: "a CPC pumping station" uses the pipeline's name as a modifier.
 
+A place that fits another KB asset named in the same sentence describes that asset
+(the route's terminal "near Novorossiysk" in a story about a pumping station) and is
+not flagged.
+
 Copies are skipped (they repeat their original's wording); conflicts are de-duplicated
 per (article, span, asset, fact).
 """
@@ -284,6 +288,47 @@ def _place_conflicts(claim: Claim, sites: list[Asset], kb: KnowledgeBase) -> lis
     ]
 
 
+def _describes_neighbour(claim: Claim, text: str, sites: list[Asset], kb: KnowledgeBase) -> bool:
+    """Whether the place fits another KB asset named in the claim's sentence.
+
+    A sentence often places a *second* asset: the route's terminal "near Novorossiysk"
+    in a story about a pumping station, the other site of a two-site raid "near
+    Kropotkin", the field "in northwest Kazakhstan" whose gas the plant takes. The place
+    is then that asset's, and contradicts nothing.
+    """
+    own = {s.id for s in sites}
+    sentence = text[claim.sentence_start : claim.sentence_end]
+    named = {m.asset_id for m in kb.find_mentions(sentence) if m.asset_id in kb.assets}
+    # A pipeline is where its stations and terminal are: "a CPC station near Kropotkin".
+    others = named | {c for a in named for c in kb.assets[a].components}
+    others -= own
+    return any(not _place_conflicts(claim, [kb.assets[a]], kb) for a in sorted(others) if a in kb.assets)
+
+
+# Definite noun phrases that point back to a site of each kind ("the station").
+_BACK_REFERENCE: dict[str, re.Pattern[str]] = {
+    kind: re.compile(rf"\b(?:the|this|that)\s+(?:\w+\s+)?(?:{nouns})\b", re.IGNORECASE)
+    for kind, nouns in {
+        "pumping_station": "station|pumping station|facility",
+        "gas_plant": "plant|facility|complex",
+        "refinery": "refinery|plant|facility",
+        "terminal": "terminal|facility",
+        "port": "port|terminal",
+        "office": "office|building",
+        "mooring": "mooring|buoy",
+    }.items()
+}
+
+
+def _refers_back(sentence: str, sites: list[Asset], kb: KnowledgeBase) -> bool:
+    """A sentence about the site without naming it: a definite "the station" for a
+    pumping station, and no other asset named that it could be about instead."""
+    if not any((rx := _BACK_REFERENCE.get(s.type.value)) and rx.search(sentence) for s in sites):
+        return False
+    own = {s.id for s in sites}
+    return all(m.asset_id in own for m in kb.find_mentions(sentence))
+
+
 def _claim_at(
     event: ExtractedEvent, text: str, start: int, end: int, sentence: Sentence, value: object
 ) -> Claim:
@@ -309,19 +354,22 @@ def _mention_value(p: PlaceMention) -> dict[str, object]:
 
 
 def _event_places(
-    event: ExtractedEvent, text: str, sentences: list[Sentence], kb: KnowledgeBase
+    event: ExtractedEvent, text: str, sentences: list[Sentence], kb: KnowledgeBase, sites: list[Asset]
 ) -> list[Claim]:
     """Location claims of the event, plus located incident places in its sentences.
 
     A reaction's own location claim is where it was made (a ministry in Astana, a note
     to Kyiv), not where the asset is, so it is left out; what the reaction's sentences
     say about the attacked site ("a pumping station near the … border") still counts.
+    So do sentences that carry no claim but refer back to the site ("the station sits
+    right near …", ``_refers_back``).
     """
     claims = [c for c in event.claims if c.field == "location" and c.value and event.category != "response"]
     spans = {(c.sentence_start, c.sentence_end) for c in event.claims if c.field != "response"}
     if event.category == "response":
         spans -= {(c.sentence_start, c.sentence_end) for c in event.claims if c.field == "location"}
     own = [s for s in sentences if (s.start, s.end) in spans or s.start <= event.trigger_start < s.end]
+    own += [s for s in sentences if s not in own and _refers_back(text[s.start : s.end], sites, kb)]
     taken = {(c.start, c.end) for c in claims}
     for place in find_places(text, kb):
         if place.role != "incident" or place.asset_id or (place.start, place.end) in taken:
@@ -484,8 +532,10 @@ def kb_conflicts(incident: Incident, articles_text: Mapping[str, str], kb: Knowl
                 found += _place_conflicts(claim, sites, kb)
             continue
         sentences = split_sentences(text)
-        for claim in _event_places(event, text, sentences, kb):
-            found += _place_conflicts(claim, sites, kb)
+        for claim in _event_places(event, text, sentences, kb, sites):
+            conflicts = _place_conflicts(claim, sites, kb)
+            if conflicts and not _describes_neighbour(claim, text, sites, kb):
+                found += conflicts
         found += _owner_conflicts(event, text, sentences, kb)
         found += _type_conflicts(event, text, sentences, kb)
     seen: set[tuple[str, int, str, str]] = set()

@@ -96,7 +96,9 @@ def _section(
         asset_names=[asset_name(kb, a) for a in record.get("assets") or []],
         consensus=consensus,
         disagreements=find_disagreements(record, cites),
-        contradictions=verification_points(record.get("contradictions"), cites, kb),
+        contradictions=verification_points(
+            [*(record.get("contradictions") or []), *(record.get("copy_edits") or [])], cites, kb
+        ),
         kb_conflicts=verification_points(record.get("kb_conflicts"), cites, kb),
         impact=impact_points(record.get("impact")),
         analysis=analysis_sections(record, kb, cites, others),

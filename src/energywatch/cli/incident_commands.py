@@ -149,10 +149,12 @@ def show(
                 highlight=False,
             )
             out.print(f"    [dim]“{escape(quote)}”[/]", highlight=False)
-    if record["contradictions"]:
+    if record["contradictions"] or record["copy_edits"]:
         out.print("\n[bold red]contradictions[/]", highlight=False)
         for item in record["contradictions"]:
             out.print(f"  • {item['field']}: {escape(item['reason'])}", highlight=False)
+        for item in record["copy_edits"]:
+            out.print(f"  • copy edit: {escape(item['reason'])}", highlight=False)
     if record["kb_conflicts"]:
         out.print("\n[bold red]knowledge-base conflicts[/]", highlight=False)
         for item in record["kb_conflicts"]:

@@ -47,7 +47,7 @@ from energywatch.models import (
     Location,
 )
 
-VERSION = "10"
+VERSION = "11"
 """Bump when extraction changes: stored extractions of another version are redone."""
 
 SAME_SITE_KM = 30.0
@@ -209,6 +209,22 @@ def _date_range(mention: DateMention | None) -> DateRange:
     )
 
 
+_NIGHT = re.compile(
+    r"\b(?:overnight|night|nighttime|midnight|early hours|before dawn|pre-dawn|predawn)\b"
+    r"|\b0[0-5][:.]\d\d\b|\b[0-5][:.]\d\d\s*(?:a\.?m\.?)",
+    re.IGNORECASE,
+)
+
+
+def _overnight(text: str, sentences: list[Sentence], offsets: tuple[int, ...]) -> bool:
+    """Whether the sentences at ``offsets`` put the event at night (a clock time before
+    06:00 or night wording): such a strike is dated one day by some outlets, the next by
+    others, which verification must not read as a disagreement."""
+    return any(
+        _NIGHT.search(text[s.start : s.end]) for s in sentences if any(s.start <= o < s.end for o in offsets)
+    )
+
+
 def _location(place: PlaceMention | None) -> Location | None:
     if place is None:
         return None
@@ -259,6 +275,8 @@ def _event(
         date_mention = incident_date(text, _published_date(article), triggers)
     if date_mention is not None:
         date = _date_range(date_mention)
+        if date.precision == "day" and _overnight(text, ctx.sentences, (primary.start, date_mention.start)):
+            date = date.model_copy(update={"overnight": True})
         value = date.model_dump(mode="json")
         found.append(claims.make("date", value, date_mention.start, date_mention.end))
     else:
