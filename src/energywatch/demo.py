@@ -29,3 +29,9 @@ def demo_articles() -> Iterator[list[Path]]:
 def demo_gold() -> Iterator[Path]:
     """Path of the demo corpus gold file (DESIGN §11 gold format)."""
     yield corpus_dir() / "gold.jsonl"
+
+
+@contextmanager
+def demo_contradictions() -> Iterator[Path]:
+    """Path of the contradictions planted in the demo corpus (``contradiction_eval``)."""
+    yield corpus_dir() / "contradictions.jsonl"

@@ -13,6 +13,10 @@ An event joins an incident when three things are compatible (DESIGN §7 style, t
   the day before up to ``FOLLOW_UP_DAYS`` after. Unknown dates (undated articles that
   never name a year) do not block a match, they only weaken it.
 
+A lone report that dates the event weeks before its own publication, where an incident of
+the same kind at the same place happened just before it, joins that incident with its
+wrong date (``_rehome_misdated``).
+
 Copies (near-duplicates) join the incident of their original and are marked as copies.
 Resolution is a pure function of the stored extractions: re-running it changes nothing,
 and a new article joins an existing incident or starts one.
@@ -239,6 +243,7 @@ def resolve(
         best.add(event, sites, containers, when)
         index.place(best, before)
         home[(event.article_id, event.index)] = best
+    clusters = _rehome_misdated(clusters, articles, kb, home)
     for event in sorted(copies, key=lambda e: (e.article_id, e.index)):
         original = articles[event.article_id].near_duplicate_of or ""
         target = home.get((original, event.index)) or home.get((original, 0))
@@ -248,6 +253,59 @@ def resolve(
         sites, containers = _split_assets(event, kb)
         target.add(event, sites, containers, _when(event, articles.get(event.article_id)))
     return sorted((_incident(c, articles, kb) for c in clusters), key=lambda i: i.id)
+
+
+def _rehome_misdated(
+    clusters: list[_Cluster],
+    articles: Mapping[str, ArticleInfo],
+    kb: KnowledgeBase,
+    home: dict[tuple[str, int], _Cluster],
+) -> list[_Cluster]:
+    """Move a lone, misdated report into the incident it is about.
+
+    An article that reports a physical event as news but dates it more than
+    ``SAME_EVENT_DAYS`` before its own publication, where no other report gives that
+    date at that place (the event is alone in its cluster), while exactly one incident
+    of the same category at the same place happened in the ``SAME_EVENT_DAYS`` before
+    publication, got the date wrong ("September 19th" in a piece on the 19 October
+    strike). It joins that incident, where verification shows its date as contested.
+    """
+    kept = []
+    for cluster in clusters:
+        target = _misdated_target(cluster, clusters, articles, kb)
+        if target is None:
+            kept.append(cluster)
+            continue
+        for event in cluster.events:
+            sites, containers = _split_assets(event, kb)
+            target.add(event, sites, containers, None)
+            home[(event.article_id, event.index)] = target
+    for seq, cluster in enumerate(kept):
+        cluster.seq = seq
+    return kept
+
+
+def _misdated_target(
+    cluster: _Cluster, clusters: list[_Cluster], articles: Mapping[str, ArticleInfo], kb: KnowledgeBase
+) -> _Cluster | None:
+    if len(cluster.events) != 1 or not cluster.physical or cluster.when is None:
+        return None
+    event = cluster.events[0]
+    info = articles.get(event.article_id)
+    if info is None or info.published is None or (info.published - cluster.when).days <= SAME_EVENT_DAYS:
+        return None
+    sites, containers = _split_assets(event, kb)
+    found = [
+        other
+        for other in clusters
+        if other is not cluster
+        and other.physical
+        and other.when is not None
+        and 0 <= (info.published - other.when).days <= SAME_EVENT_DAYS
+        and any(e.category == event.category for e in other.events)
+        and _where_score(other, event, sites, containers, kb) is not None
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _narrowed(event: ExtractedEvent, cluster: _Cluster, kb: KnowledgeBase) -> ExtractedEvent:
@@ -282,6 +340,9 @@ def _incident(cluster: _Cluster, articles: Mapping[str, ArticleInfo], kb: Knowle
     dated = dated or [e.date for e in events if e.date.start is not None]
     date = _consensus_date(dated) if dated else _undated(events)
     located = [e.location for e in events if e.location is not None and e.location.lat is not None]
+    # The site's own location first: a report may be located at a neighbouring asset it
+    # mentions (the Kavkazskaya story's "near the Kropotkinskaya station").
+    located.sort(key=lambda loc: loc.asset_id not in cluster.sites)
     location: Location | None = (
         located[0] if located else next((e.location for e in events if e.location), None)
     )

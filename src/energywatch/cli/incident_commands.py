@@ -30,7 +30,7 @@ from energywatch.cli.app import (
     settings_for,
 )
 from energywatch.cli.render import print_incidents, print_process
-from energywatch.demo import demo_articles, demo_gold
+from energywatch.demo import demo_articles, demo_contradictions, demo_gold
 from energywatch.errors import ConfigError
 from energywatch.eval_run import run_eval
 from energywatch.evaluation import compare_to_baseline, load_baseline, write_baseline
@@ -222,6 +222,13 @@ def eval_command(
         list[Path] | None,
         typer.Option("--articles", help="Article files or folders; default: the demo corpus."),
     ] = None,
+    contradictions: Annotated[
+        Path | None,
+        typer.Option(
+            help="Planted contradictions (JSONL) to score verification on; default: the demo's "
+            "when --gold is not given."
+        ),
+    ] = None,
     baseline: Annotated[
         Path | None, typer.Option(help="Fail when a score drops below this baseline.")
     ] = None,
@@ -231,8 +238,10 @@ def eval_command(
 ) -> None:
     """Run ingest + process on a corpus in a fresh database and score it against gold."""
     kb = knowledge_base(settings_for(None))
-    with demo_articles() as demo_files, demo_gold() as demo_gold_file:
-        report = run_eval(articles or demo_files, gold or demo_gold_file, kb)
+    with demo_articles() as demo_files, demo_gold() as demo_gold_file, demo_contradictions() as planted:
+        if contradictions is None and gold is None:
+            contradictions = planted
+        report = run_eval(articles or demo_files, gold or demo_gold_file, kb, contradictions)
     if as_json:
         sys.stdout.write(report.to_json() + "\n")
     else:
