@@ -427,8 +427,10 @@ def verdict(
             field_name,
             "unsupported",
             _intersection(field_name, groups[0]),
-            f"only hedged claims ({', '.join(hedges)}): {describe(groups[0][0].value)} "
-            f"({_who(groups[0], outlet_of)}){note}",
+            f"only hedged claims ({', '.join(hedges)}): "
+            + " vs ".join(f"{describe(g[0].value)} ({_who(g, outlet_of)})" for g in groups)
+            + (" (incompatible)" if len(groups) > 1 else "")
+            + note,
             claims,
             groups,
         )

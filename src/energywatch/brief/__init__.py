@@ -49,7 +49,9 @@ def brief_from_store(
         for r in incident_records(store, kb)
         if r["id"] not in {x["id"] for x in records} and assets & set(r["assets"])
     ]
-    return build_brief(records, articles, kb, title=title, related=related)
+    # A period brief covers the period asked for, even when few (or no) incidents fill it.
+    period = None if incident_id is not None else f"{since or '…'} to {until or '…'}"
+    return build_brief(records, articles, kb, title=title, related=related, period=period)
 
 
 __all__ = [

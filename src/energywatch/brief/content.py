@@ -172,25 +172,27 @@ def build_brief(
     title: str,
     related: Sequence[Mapping[str, Any]] = (),
     generated: dt.date | None = None,
+    period: str | None = None,
 ) -> Brief:
     """Build a brief over incident records (``export.incident_record`` shape).
 
     ``articles`` maps article id → outlet, title, url, published (and optionally the
     clean ``text``); ``related`` are further incident records (e.g. earlier incidents on
-    the same assets from the store) used only for "recent incidents on the same route".
+    the same assets from the store) used only for "recent incidents on the same route";
+    ``period`` is the period the reader asked for (default: the span of the incidents).
     """
     cites = Citations(articles)
     ordered = sorted(incidents, key=lambda r: ((r.get("date") or {}).get("start") or "", str(r.get("id"))))
     others = [*ordered, *related]
     sections = [_section(r, kb, cites, others) for r in ordered]
     days = [s.date_start for s in sections if s.date_start]
-    period = f"{min(days)} to {max(days)}" if days else "undated"
+    spanned = f"{min(days)} to {max(days)}" if days else "undated"
     if days and min(days) == max(days):
-        period = str(min(days))
+        spanned = str(min(days))
     return Brief(
         title=title,
         generated=generated or dt.date.today(),
-        period=period,
+        period=period or spanned,
         key_points=_key_points(sections) if sections else [],
         incidents=sections,
         timeline=_timeline(ordered, sections, cites),

@@ -96,13 +96,27 @@ def _where(record: Mapping[str, Any], kb: KnowledgeBase) -> str:
     return str(name) if name else "an unnamed site"
 
 
+def _contested(record: Mapping[str, Any]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """Contested fields with their claims: the compared attributes, then the frame
+    fields (date, place, type), which are contested only through ``contradictions``."""
+    attributes = record.get("attributes") or {}
+    found = [
+        (name, list(a.get("claims") or []))
+        for name, a in attributes.items()
+        if a.get("status") == "contested"
+    ]
+    for item in record.get("contradictions") or []:
+        if item.get("field") not in attributes:
+            claims = [c for v in item.get("versions") or [] for c in v.get("claims") or []]
+            found.append((str(item.get("field")), claims))
+    return found
+
+
 def find_disagreements(record: Mapping[str, Any], cites: Citations) -> list[Disagreement]:
     out = []
-    for attribute, attr in (record.get("attributes") or {}).items():
-        if attr.get("status") != "contested":
-            continue
+    for attribute, attr_claims in _contested(record):
         groups: dict[str, list[Mapping[str, Any]]] = {}
-        for claim in attr.get("claims") or []:
+        for claim in attr_claims:
             groups.setdefault(_key(claim.get("value")), []).append(claim)
         versions = []
         for claims in groups.values():
@@ -187,7 +201,8 @@ def _item_articles(item: Any) -> list[str]:
             found.append(value)
         elif isinstance(value, list):
             found.extend(str(v) for v in value if isinstance(v, str))
-    for claim in item.get("claims") or []:
+    versions = [v for v in item.get("versions") or [] if isinstance(v, Mapping)]
+    for claim in [*(item.get("claims") or []), *(c for v in versions for c in v.get("claims") or [])]:
         if isinstance(claim, Mapping) and isinstance(claim.get("article"), str):
             found.append(claim["article"])
     return list(dict.fromkeys(found))

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from energywatch.kb import KnowledgeBase
+from energywatch.verify import describe
 
 _ATTRIBUTE_LABELS = {
     "flow_reduction_pct": "flow reduction",
@@ -57,6 +58,8 @@ def format_value(attribute: str, value: Any) -> str:
         if value.get("text"):
             severity = value.get("severity")
             return f"{value['text']} ({severity})" if severity else str(value["text"])
+        if "start" in value or "month_day" in value or "name" in value:
+            return describe(value)  # a date or a place, as verification words it
         return ", ".join(f"{k}: {v}" for k, v in sorted(value.items()))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
