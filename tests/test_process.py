@@ -155,3 +155,54 @@ def test_process_gives_the_same_incidents_on_postgresql(
         on_postgres = incident_records(store, kb)
     on_sqlite = incident_records(demo_store, kb)
     assert on_postgres == on_sqlite
+
+
+def test_a_misdated_lone_report_joins_the_incident_it_is_about(demo_store: Store) -> None:
+    # demo-204 (published 21 Oct) dates the 19 October Orenburg strike "September 19th".
+    [orenburg] = _incidents_of(demo_store, "demo-204")
+    assert "demo-201" in orenburg.articles
+    assert orenburg.date.start is not None
+    assert orenburg.date.start.isoformat() == "2025-10-19"
+    record = incident_records(demo_store, load_knowledge_base(), [orenburg.id])[0]
+    [date] = [c for c in record["contradictions"] if c["field"] == "date"]
+    assert "2025-09-19" in date["reason"]
+
+
+def test_the_incident_is_located_at_its_own_site(demo_store: Store) -> None:
+    # The Kavkazskaya story also places the nearby Kropotkinskaya station.
+    [kavkazskaya] = _incidents_of(demo_store, "demo-114")
+    assert kavkazskaya.assets == ["kavkazskaya_transfer_station"]
+    assert kavkazskaya.location is not None
+    assert kavkazskaya.location.asset_id == "kavkazskaya_transfer_station"
+
+
+def _story(folder: Path, article_id: str, published: str, outlet: str, text: str) -> None:
+    body = {"id": article_id, "published": published, "outlet": outlet, "text": text}
+    (folder / f"{article_id}.json").write_text(json.dumps(body), encoding="utf-8")
+
+
+def test_an_earlier_strike_two_outlets_report_is_not_moved(tmp_path: Path, kb: KnowledgeBase) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _story(
+        folder, "new", "2025-10-19", "Wire A",
+        "Drones struck the Orenburg gas processing plant on 19 October, starting a fire in one "
+        "workshop, the regional governor said.",
+    )  # fmt: skip
+    _story(
+        folder, "old-a", "2025-10-20", "Wire B",
+        "Drones hit the Orenburg gas processing plant on 10 August, damaging a compressor, "
+        "the plant's operator said.",
+    )  # fmt: skip
+    _story(
+        folder, "old-b", "2025-10-20", "Wire C",
+        "A compressor station at Gazprom's Orenburg gas plant was set ablaze by a drone attack on "
+        "10 August, according to regional emergency services, who reported no casualties.",
+    )  # fmt: skip
+    settings = Settings(db=str(tmp_path / "ew.db"))
+    with Store.open(settings) as store:
+        ingest(store, [folder], settings)
+        process(store, kb)
+        new, old = (set(store.incident_ids_for_article(a)) for a in ("new", "old-a"))
+        assert new.isdisjoint(old)
+        assert old == set(store.incident_ids_for_article("old-b"))
