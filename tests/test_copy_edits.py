@@ -80,11 +80,6 @@ def test_style_rewording_is_no_edit(copy: str) -> None:
     assert _edits(copy) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="copy_edits._places takes any capitalised word the gazetteer resolves as a place: "
-    "'Oil' resolves to Moyale and 'Sea' to Seattle (airport-code style alternate names)",
-)
 @pytest.mark.parametrize(
     ("original", "copy"),
     [

@@ -81,11 +81,6 @@ def test_only_a_night_report_may_be_a_day_off_another() -> None:
     assert compatible("date", night, two_days) is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extract/article.py _NIGHT reads the day.month of a numeric date ('03.02.2025') as a "
-    "clock time before 06:00, so a daytime report is marked overnight",
-)
 def test_a_numeric_date_is_not_a_night_time() -> None:
     [date] = _dates(
         f"{STATION} at 14:20 on 17 February 2025, and the consortium's 03.02.2025 export plan was revised."

@@ -184,11 +184,6 @@ def test_unknown_weapon_never_wins() -> None:
     assert (found.status, found.value) == ("agreed", "drone")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verify._intersection counts backing articles, not outlets: two Interfax Wire "
-    "articles saying 'drone' outweigh one other outlet's 'naval_drone' (should be a tie)",
-)
 def test_two_articles_of_one_outlet_are_one_backer_for_the_weapon() -> None:
     found = _judge(
         [_claim("a", "weapon", "drone"), _claim("d", "weapon", "drone"), _claim("b", "weapon", "naval_drone")]

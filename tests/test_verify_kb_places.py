@@ -93,12 +93,6 @@ def test_a_place_fitting_no_named_asset_is_still_a_conflict() -> None:
     assert reason.endswith(" km from CPC pumping station Kropotkinskaya, beyond 150 km")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verify_kb._describes_neighbour counts the place's own name as 'another asset': "
-    "Novorossiysk is an alias of novorossiysk_port, so a site misplaced at Novorossiysk "
-    "(flagged before 260b14e) is no longer a conflict",
-)
 @pytest.mark.parametrize(
     "text",
     [

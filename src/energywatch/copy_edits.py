@@ -1,9 +1,10 @@
 """What a near-duplicate copy changed: places and figures edited on the way through.
 
 Copies never count as confirmation, so their claims are set aside by verification. But
-a copy that rewrites "central Novorossiysk" as "central Nikolayevsk-on-Don", or "two
-injured" as "three", is itself a finding: the reposting outlet introduced an error (or
-a correction) that readers of that outlet now believe. Such edits are invisible to the
+a copy that rewrites "central Novorossiysk" as "central Nikolayevsk-on-Don", or "2
+injured" as "3", is itself a finding: the reposting outlet introduced an error (or
+a correction) that readers of that outlet now believe. (Numbers are compared as digits:
+a copy turning "2" into "3" is caught, one turning "two" into "three" is not.) Such edits are invisible to the
 claim comparison when the copy's extraction never reads the changed word as a claim
 (an unknown place name is no location), so they are found by comparing the texts.
 
@@ -73,9 +74,12 @@ def _places(words: list[str], kb: KnowledgeBase) -> set[str]:
             phrase = " ".join(words[i:j])
             if not phrase[:1].isupper() or _MONTH.match(phrase):
                 continue
-            hits = kb.gazetteer.lookup(phrase)
+            key = normalize_name(phrase)
+            # Only a place of that very name: the gazetteer also answers to alternate names
+            # and codes, so "Oil" finds Moyale and "Sea" Seattle.
+            hits = [p for p in kb.gazetteer.lookup(phrase) if normalize_name(p.name) == key]
             if any(p.feature in _PLACE_FEATURES or p.asset_id for p in hits) or kb.find_mentions(phrase):
-                found.add(normalize_name(phrase))
+                found.add(key)
     return found
 
 

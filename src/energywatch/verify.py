@@ -313,7 +313,7 @@ def describe(value: Any) -> str:
     return str(value)
 
 
-def _intersection(field_name: str, group: list[Claim]) -> Any:
+def _intersection(field_name: str, group: list[Claim], outlet_of: Mapping[str, str] | None = None) -> Any:
     """The consensus value of a compatible group: the common part of its ranges (numbers
     and volumes in one unit), else the value of its firmest, earliest claim."""
     first = group[0].value
@@ -326,7 +326,7 @@ def _intersection(field_name: str, group: list[Claim]) -> Any:
         backers: dict[Any, set[str]] = {}
         for c in group:
             if c.value in named:
-                backers.setdefault(c.value, set()).add(c.article_id)
+                backers.setdefault(c.value, set()).add((outlet_of or {}).get(c.article_id, c.article_id))
         return max(dict.fromkeys(named), key=lambda v: (len(backers[v]), v not in _GENERIC))
     if field_name == "type":
         specific = [c.value for c in group if c.value != "attack_unspecified"]
@@ -426,7 +426,7 @@ def verdict(
         return AttributeVerdict(
             field_name,
             "unsupported",
-            _intersection(field_name, groups[0]),
+            _intersection(field_name, groups[0], outlet_of),
             f"only hedged claims ({', '.join(hedges)}): "
             + " vs ".join(f"{describe(g[0].value)} ({_who(g, outlet_of)})" for g in groups)
             + (" (incompatible)" if len(groups) > 1 else "")
@@ -455,14 +455,14 @@ def verdict(
         versions = ", ".join(describe(h.value) for h in hedged)
         note += f"; {_plural(len(hedged), 'hedged claim')} not counted ({versions}: {fit})"
     if len(groups) > 1:
-        value = _intersection(field_name, groups[0]) if sizes[0] > sizes[1] else None
+        value = _intersection(field_name, groups[0], outlet_of) if sizes[0] > sizes[1] else None
         sides = " vs ".join(
-            f"{describe(_intersection(field_name, g))} ({_who(g, outlet_of)})" for g in groups
+            f"{describe(_intersection(field_name, g, outlet_of))} ({_who(g, outlet_of)})" for g in groups
         )
         return AttributeVerdict(
             field_name, "contested", value, f"incompatible values: {sides}{note}", claims, groups
         )
-    value = _intersection(field_name, groups[0])
+    value = _intersection(field_name, groups[0], outlet_of)
     if sizes[0] >= 2:
         reason = (
             f"{sizes[0]} independent outlets agree: {describe(value)} ({_who(groups[0], outlet_of)}){note}"

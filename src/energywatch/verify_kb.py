@@ -289,34 +289,56 @@ def _place_conflicts(claim: Claim, sites: list[Asset], kb: KnowledgeBase) -> lis
 
 
 def _describes_neighbour(claim: Claim, text: str, sites: list[Asset], kb: KnowledgeBase) -> bool:
-    """Whether the place fits another KB asset named in the claim's sentence.
+    """Whether the place belongs to another facility the claim's sentence names.
 
-    A sentence often places a *second* asset: the route's terminal "near Novorossiysk"
+    A sentence often places a *second* facility: the route's terminal "near Novorossiysk"
     in a story about a pumping station, the other site of a two-site raid "near
     Kropotkin", the field "in northwest Kazakhstan" whose gas the plant takes. The place
-    is then that asset's, and contradicts nothing.
+    is then that facility's, and contradicts nothing. The other facility is either a KB
+    asset named in the sentence (not by the place's own words: "near Novorossiysk" does
+    not name the port of Novorossiysk) that the place fits, or a facility noun of another
+    kind right before the place ("the marine terminal near …" about a pumping station).
     """
     own = {s.id for s in sites}
     sentence = text[claim.sentence_start : claim.sentence_end]
-    named = {m.asset_id for m in kb.find_mentions(sentence) if m.asset_id in kb.assets}
+    start, end = claim.start - claim.sentence_start, claim.end - claim.sentence_start
+    mentions = [
+        m
+        for m in kb.find_mentions(sentence)
+        if m.asset_id in kb.assets and (m.end <= start or m.start >= end)
+    ]
+    named = {m.asset_id for m in mentions}
     # A pipeline is where its stations and terminal are: "a CPC station near Kropotkin".
     others = named | {c for a in named for c in kb.assets[a].components}
     others -= own
-    return any(not _place_conflicts(claim, [kb.assets[a]], kb) for a in sorted(others) if a in kb.assets)
+    if any(not _place_conflicts(claim, [kb.assets[a]], kb) for a in sorted(others) if a in kb.assets):
+        return True
+    noun = _NOUN_BEFORE_PLACE.search(sentence[:start])
+    if noun is None or any(m.start <= noun.start(1) < m.end for m in mentions):
+        return False  # no facility noun, or it is part of a named asset the place does not fit
+    word = noun.group(1).casefold()
+    return not any(word in _SITE_NOUNS.get(s.type.value, ()) for s in sites)
 
 
+_SITE_NOUNS: dict[str, tuple[str, ...]] = {
+    "pumping_station": ("station", "pumping station", "facility"),
+    "gas_plant": ("plant", "facility", "complex"),
+    "refinery": ("refinery", "plant", "facility"),
+    "terminal": ("terminal", "facility"),
+    "port": ("port", "terminal"),
+    "office": ("office", "building"),
+    "mooring": ("mooring", "buoy"),
+}
+"""The nouns a story uses for a site of each kind ("the station" for a pumping station)."""
+_NOUN_BEFORE_PLACE = re.compile(
+    r"\b(station|terminal|port|refinery|plant|depot|field|office|building|complex|mooring|buoy|facility)"
+    r"s?\s+(?:at|in|near|outside|close to|of|by)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # Definite noun phrases that point back to a site of each kind ("the station").
 _BACK_REFERENCE: dict[str, re.Pattern[str]] = {
-    kind: re.compile(rf"\b(?:the|this|that)\s+(?:\w+\s+)?(?:{nouns})\b", re.IGNORECASE)
-    for kind, nouns in {
-        "pumping_station": "station|pumping station|facility",
-        "gas_plant": "plant|facility|complex",
-        "refinery": "refinery|plant|facility",
-        "terminal": "terminal|facility",
-        "port": "port|terminal",
-        "office": "office|building",
-        "mooring": "mooring|buoy",
-    }.items()
+    kind: re.compile(rf"\b(?:the|this|that)\s+(?:\w+\s+)?(?:{'|'.join(nouns)})\b", re.IGNORECASE)
+    for kind, nouns in _SITE_NOUNS.items()
 }
 
 

@@ -211,7 +211,8 @@ def _date_range(mention: DateMention | None) -> DateRange:
 
 _NIGHT = re.compile(
     r"\b(?:overnight|night|nighttime|midnight|early hours|before dawn|pre-dawn|predawn)\b"
-    r"|\b0[0-5][:.]\d\d\b|\b[0-5][:.]\d\d\s*(?:a\.?m\.?)",
+    # A clock time before 06:00, but not the day.month of a numeric date ("03.02.2025").
+    r"|(?<![\d.])0[0-5][:.]\d\d(?![.:]?\d)|(?<![\d.])[0-5][:.]\d\d\s*(?:a\.?m\.?)",
     re.IGNORECASE,
 )
 
