@@ -213,3 +213,15 @@ def test_demo_corpus_incident_dates() -> None:
         hits += chosen is not None and (chosen.day or chosen.earliest) == gold
     # Measured 34/39 (0.87) when written; the floor leaves room for small corpus edits.
     assert hits / len(pairs) >= 0.8, (hits, len(pairs))
+
+
+def test_a_calendar_date_beside_overnight_dates_the_raid() -> None:
+    text = "In an overnight raid on 17 February 2025, drones hit the Kropotkinskaya pumping station."
+    found = incident_date(text, dt.date(2025, 2, 18), [text.index("drones")])
+    assert found is not None
+    assert found.surface == "17 February 2025"
+    # Far from any calendar date, "overnight" still dates the raid from the publication day.
+    alone = "Drones hit the Kropotkinskaya pumping station overnight, the operator said."
+    night = incident_date(alone, dt.date(2025, 2, 18), [0])
+    assert night is not None
+    assert night.surface == "overnight"

@@ -47,7 +47,7 @@ from energywatch.models import (
     Location,
 )
 
-VERSION = "11"
+VERSION = "12"
 """Bump when extraction changes: stored extractions of another version are redone."""
 
 SAME_SITE_KM = 30.0

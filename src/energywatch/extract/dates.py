@@ -425,6 +425,11 @@ def _sentence_bounds(text: str, offset: int) -> tuple[int, int]:
     return left + 1, min(right_candidates) if right_candidates else len(text)
 
 
+_BESIDE_CHARS = 30
+"""How close (characters from the end of a relative day to the start of a calendar date)
+the two must be to describe the same day: "overnight raid on 17 February" is 13."""
+
+
 def incident_date(
     text: str, published: date | None, trigger_offsets: Sequence[int] = ()
 ) -> DateMention | None:
@@ -438,13 +443,20 @@ def incident_date(
       distance in sentences-ish (characters / 200) to the nearest trigger; with no
       triggers, +3 when its sentence has an event word (attack, struck, fire…);
     * precision: day +2, week +1, unknown (no publication date) +1;
+    * a relative day ("overnight", "on Monday") within a few words of a calendar date
+      ("in an overnight raid on 17 February") yields to it: the calendar date says which
+      night, the relative one is only a guess from the publication date;
     * -3 in a sentence about talks/meetings/visits, -3 right after a speech verb
       ("Transneft said on Monday" dates the statement), -0.5 per 1000 characters into
       the text, since the lede usually carries the incident date.
     """
     best: tuple[float, DateMention] | None = None
-    for m in find_dates(text, published):
+    mentions = find_dates(text, published)
+    calendar_days = [m for m in mentions if not m.relative and m.precision == "day"]
+    for m in mentions:
         if m.precision in {"year", "month"}:
+            continue
+        if m.relative and any(abs(c.start - m.end) <= _BESIDE_CHARS for c in calendar_days):
             continue
         if m.earliest and m.latest and (m.latest - m.earliest).days > 7:
             continue
