@@ -21,7 +21,7 @@ from energywatch.site_rates import site_rate_claims
 from energywatch.storage import Store
 from energywatch.timeline import TimelineEntry, incident_timeline
 from energywatch.verify import AttributeVerdict, verify_attributes
-from energywatch.verify_kb import KBConflict, kb_conflicts
+from energywatch.verify_kb import KBConflict, Parsed, kb_conflicts
 
 # Fields describing the incident itself: they get verdicts (shown as contradictions when
 # contested) but are not listed among the compared attributes.
@@ -36,6 +36,11 @@ class Context:
     outlet_of: Mapping[str, str]
     article: Callable[[str], Article]
     scores: Mapping[str, SourceRecord] = field(default_factory=dict)
+    # Scoring sources needs every incident's verdicts and conflicts, and so does each
+    # record afterwards: computed once per incident id.
+    _verdicts: dict[str, dict[str, AttributeVerdict]] = field(default_factory=dict)
+    _conflicts: dict[str, list[KBConflict]] = field(default_factory=dict)
+    _parsed: Parsed = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, store: Store, kb: KnowledgeBase, incidents: Iterable[Incident]) -> Context:
@@ -60,13 +65,18 @@ class Context:
         return ctx
 
     def verdicts(self, incident: Incident) -> dict[str, AttributeVerdict]:
-        texts = _Texts(self.article, incident.articles)
-        rates = site_rate_claims(incident, texts, self.kb)
-        return verify_attributes(incident, self.outlet_of, set(incident.copies), extra=rates)
+        if incident.id not in self._verdicts:
+            texts = _Texts(self.article, incident.articles)
+            rates = site_rate_claims(incident, texts, self.kb)
+            found = verify_attributes(incident, self.outlet_of, set(incident.copies), extra=rates)
+            self._verdicts[incident.id] = found
+        return self._verdicts[incident.id]
 
     def conflicts(self, incident: Incident) -> list[KBConflict]:
-        texts = _Texts(self.article, incident.articles)
-        return kb_conflicts(incident, texts, self.kb)
+        if incident.id not in self._conflicts:
+            texts = _Texts(self.article, incident.articles)
+            self._conflicts[incident.id] = kb_conflicts(incident, texts, self.kb, self._parsed)
+        return self._conflicts[incident.id]
 
 
 class _Texts(Mapping[str, str]):

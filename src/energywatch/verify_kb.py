@@ -47,7 +47,7 @@ per (article, span, asset, fact).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from energywatch.extract.place_lexicon import DEMONYMS, haversine_km
@@ -376,7 +376,12 @@ def _mention_value(p: PlaceMention) -> dict[str, object]:
 
 
 def _event_places(
-    event: ExtractedEvent, text: str, sentences: list[Sentence], kb: KnowledgeBase, sites: list[Asset]
+    event: ExtractedEvent,
+    text: str,
+    sentences: list[Sentence],
+    places: list[PlaceMention],
+    kb: KnowledgeBase,
+    sites: list[Asset],
 ) -> list[Claim]:
     """Location claims of the event, plus located incident places in its sentences.
 
@@ -393,7 +398,7 @@ def _event_places(
     own = [s for s in sentences if (s.start, s.end) in spans or s.start <= event.trigger_start < s.end]
     own += [s for s in sentences if s not in own and _refers_back(text[s.start : s.end], sites, kb)]
     taken = {(c.start, c.end) for c in claims}
-    for place in find_places(text, kb):
+    for place in places:
         if place.role != "incident" or place.asset_id or (place.start, place.end) in taken:
             continue
         if place.kind != "region_phrase" and not (place.relation and _LOCATING.search(place.relation)):
@@ -535,26 +540,36 @@ def _type_conflicts(
 # --------------------------------------------------------------------------- entry point
 
 
-def kb_conflicts(incident: Incident, articles_text: Mapping[str, str], kb: KnowledgeBase) -> list[KBConflict]:
+Parsed = dict[str, tuple[list[Sentence], list[PlaceMention]]]
+"""Article id → its sentences and place mentions, shared by the checks of its events."""
+
+
+def kb_conflicts(
+    incident: Incident, articles_text: Mapping[str, str], kb: KnowledgeBase, parsed: Parsed | None = None
+) -> list[KBConflict]:
     """Every KB conflict in the incident's (non-copy) articles, in article order.
 
     ``articles_text`` maps article id → clean text (claim offsets refer to it); events
-    of articles missing from it are checked on their location claims only.
+    of articles missing from it are checked on their location claims only. ``parsed``
+    caches each article's parse across calls (an article may report several incidents).
     """
     copies = set(incident.copies)
     found: list[KBConflict] = []
+    parsed = {} if parsed is None else parsed
     for event in incident.events:
         if event.article_id in copies:
             continue
         text = articles_text.get(event.article_id)
         sites = _sites(event, kb)
         if text is None:
-            places: Iterable[Claim] = [c for c in event.claims if c.field == "location" and c.value]
-            for claim in places:
-                found += _place_conflicts(claim, sites, kb)
+            for claim in event.claims:
+                if claim.field == "location" and claim.value:
+                    found += _place_conflicts(claim, sites, kb)
             continue
-        sentences = split_sentences(text)
-        for claim in _event_places(event, text, sentences, kb, sites):
+        if event.article_id not in parsed:  # several events of one article share its parse
+            parsed[event.article_id] = (split_sentences(text), find_places(text, kb))
+        sentences, mentions = parsed[event.article_id]
+        for claim in _event_places(event, text, sentences, mentions, kb, sites):
             conflicts = _place_conflicts(claim, sites, kb)
             if conflicts and not _describes_neighbour(claim, text, sites, kb):
                 found += conflicts
