@@ -13,8 +13,9 @@ from energywatch.cli.app import app
 from energywatch.cli import store_commands
 from energywatch.cli import incident_commands
 from energywatch.cli import asset_commands
+from energywatch.cli import impact_commands
 
-__all__ = ["app", "asset_commands", "incident_commands", "main", "store_commands"]
+__all__ = ["app", "asset_commands", "impact_commands", "incident_commands", "main", "store_commands"]
 
 
 def main() -> None:
