@@ -119,15 +119,13 @@ class Network(_Record):
                 problems.append(
                     f"supply {supply.id!r} enters at {supply.enters!r}, which is not on the route"
                 )
-        for low, high, what, floor in (
-            (*self.meta.bbl_per_t, "meta.bbl_per_t", 0.0),
-            (*self.terminal.buffer_days, "terminal.buffer_days", -1.0),
-            (*self.terminal.spm_monthly_mt, "terminal.spm_monthly_mt", 0.0),
+        for low, high, what, zero_ok in (
+            (*self.meta.bbl_per_t, "meta.bbl_per_t", False),
+            (*self.terminal.buffer_days, "terminal.buffer_days", True),
+            (*self.terminal.spm_monthly_mt, "terminal.spm_monthly_mt", False),
         ):
-            if not floor < low <= high:
-                problems.append(
-                    f"{what}: expected {max(floor, 0):g} {'<' if floor == 0 else '<='} low <= high, got [{low}, {high}]"
-                )
+            if not (low >= 0 if zero_ok else low > 0) or low > high:
+                problems.append(f"{what}: expected a range [low, high] above zero, got [{low}, {high}]")
         cited = [
             *(s for x in self.supplies for s in x.sources),
             *(s for x in self.supplies if x.depends_on for s in x.depends_on.sources),
