@@ -67,6 +67,7 @@ class Simulation:
     lost_kz_mt: Array
     lost_cpc_mt: Array
     absorbed_mt: Array
+    loaded_kz_mt: Array  # Kazakh CPC loadings over the simulated days, with the disruption
     daily_kz_mt: npt.NDArray[np.float32]  # (band samples, horizon days)
     days_run: int
     kazakh_cpc_flow: float
@@ -98,6 +99,7 @@ class _Day:
     """One day's exports (Mt/yr rates) and the tank level it leaves (Mt)."""
 
     loaded: Array
+    loaded_kz: Array
     exports_kz: Array
     taken: Array
     excess: Array
@@ -187,6 +189,7 @@ class _Model:
         taken = np.minimum(divertible, spare)
         return _Day(
             loaded=_arr(loaded, self.n),
+            loaded_kz=_arr(loaded * share_kz, self.n),
             exports_kz=_arr(loaded * share_kz + alt_flow + taken, self.n),
             taken=_arr(taken, self.n),
             excess=_arr(left, self.n),
@@ -214,7 +217,7 @@ def simulate(network: Network, scenario: Scenario) -> Simulation:
     excess, base_excess = np.zeros(n), np.zeros(n)
     base = model.step(0, {}, base_excess)
     steady = bool(np.all(base.excess <= 1e-12))  # the baseline does not fill the tanks
-    lost_kz, lost_cpc, absorbed = np.zeros(n), np.zeros(n), np.zeros(n)
+    lost_kz, lost_cpc, absorbed, loaded_kz = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     bands = min(n, BAND_SAMPLES)
     daily = np.zeros((bands, horizon), dtype=np.float32)
     last_start = max(d.start_day for d in scenario.disruptions)
@@ -233,12 +236,14 @@ def simulate(network: Network, scenario: Scenario) -> Simulation:
         lost_kz += day_kz
         lost_cpc += (base.loaded - now.loaded) * model.per_day
         absorbed += now.taken * model.per_day
+        loaded_kz += now.loaded_kz * model.per_day
         daily[:, day] = day_kz[:bands]
     return Simulation(
         draws=draws,
         lost_kz_mt=lost_kz,
         lost_cpc_mt=lost_cpc,
         absorbed_mt=absorbed,
+        loaded_kz_mt=loaded_kz,
         daily_kz_mt=daily,
         days_run=days_run,
         kazakh_cpc_flow=model.base_kz,
