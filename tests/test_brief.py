@@ -180,7 +180,7 @@ def test_markdown_has_every_section(brief: Brief) -> None:
     ):
         assert heading in text
     assert "none recorded" in text  # no verification output yet
-    assert "The impact model has not run" in text
+    assert "Lost Kazakh exports P10 / P50 / P90" in text  # the impact model ran in process
     assert "<script>" not in text
     assert "| flow reduction | 20–30% |" in text
 

@@ -158,7 +158,7 @@ def incident_record(incident: Incident, ctx: Context) -> dict[str, Any]:
             }
             for e in found.timeline
         ],
-        "impact": None,
+        "impact": incident.impact.model_dump(mode="json") if incident.impact else None,
     }
 
 

@@ -301,6 +301,32 @@ class ArticleExtraction(Record):
     events: list[ExtractedEvent] = Field(default_factory=list)
 
 
+class Quantiles(Record):
+    """P10/P50/P90 of a simulated quantity."""
+
+    p10: float
+    p50: float
+    p90: float
+
+
+class IncidentImpact(Record):
+    """The impact model's result for an incident (``impact.from_incident``): what the
+    reports support as a scenario (``basis``), or why there is none (``modelled`` False)."""
+
+    modelled: bool
+    basis: list[str] = Field(default_factory=list)
+    asset: str | None = None
+    start: dt.date | None = None
+    samples: int | None = None
+    network_year: int | None = None
+    lost_mt: Quantiles | None = None
+    lost_bbl: Quantiles | None = None
+    lost_bpd: Quantiles | None = None
+    share_of_exports: Quantiles | None = None
+    lost_cpc_all_shippers_mt: Quantiles | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
 class Incident(Record):
     """One real-world event, resolved from the events of many articles.
 
@@ -317,6 +343,7 @@ class Incident(Record):
     articles: list[str] = Field(default_factory=list)
     copies: list[str] = Field(default_factory=list)
     events: list[ExtractedEvent] = Field(default_factory=list)
+    impact: IncidentImpact | None = None
 
 
 # --------------------------------------------------------------------------- run summaries

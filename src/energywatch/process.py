@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from energywatch.extract.article import VERSION, extract_article
+from energywatch.impact.from_incident import incident_impact
+from energywatch.impact.network import load_network
 from energywatch.kb import KnowledgeBase
 from energywatch.resolve import ArticleInfo, resolve
 from energywatch.storage import Store
@@ -40,8 +42,15 @@ def _day(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def process(store: Store, kb: KnowledgeBase, *, progress: ProgressFn | None = None) -> ProcessReport:
-    """Extract new or changed articles, then re-resolve all incidents."""
+def process(
+    store: Store,
+    kb: KnowledgeBase,
+    *,
+    progress: ProgressFn | None = None,
+    impact_samples: int = 2000,
+) -> ProcessReport:
+    """Extract new or changed articles, re-resolve all incidents and model the export
+    impact of those on the flow network (``impact.from_incident``)."""
     report = ProcessReport()
     for article_id in store.articles_to_extract(VERSION):
         extraction = extract_article(store.get_article(article_id), kb)
@@ -60,6 +69,10 @@ def process(store: Store, kb: KnowledgeBase, *, progress: ProgressFn | None = No
     for meta in store.iter_article_meta():
         infos[meta.article_id] = ArticleInfo(_day(meta.published), meta.near_duplicate_of)
     incidents = resolve(extractions, infos, kb)
+    network = load_network()
+    incidents = [
+        i.model_copy(update={"impact": incident_impact(i, network, impact_samples)}) for i in incidents
+    ]
     report.incidents = len(incidents)
     (
         report.incidents_inserted,

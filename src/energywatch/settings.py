@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         "an article is linked as a near-duplicate (see docs/dedup.md).",
     )
     dedup_num_perm: int = Field(default=DEFAULT_NUM_PERM, ge=16, le=1024, description="MinHash permutations.")
+    impact_samples: int = Field(
+        default=2000,
+        ge=100,
+        le=1_000_000,
+        description="Monte Carlo samples per incident when process models impacts.",
+    )
     kb_path: Path | None = Field(
         default=None, description="Asset data file to use instead of the bundled one."
     )

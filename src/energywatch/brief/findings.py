@@ -228,11 +228,36 @@ def verification_points(items: Any, cites: Citations, kb: KnowledgeBase) -> list
     ]
 
 
+def _band(q: Any, scale: float = 1.0, digits: int = 2) -> str:
+    return " / ".join(f"{float(q[k]) * scale:,.{digits}f}" for k in ("p10", "p50", "p90"))
+
+
 def impact_points(impact: Any) -> list[Point] | None:
+    """The impact model's result (``models.IncidentImpact``) as brief bullets."""
     if not impact:
         return None
     if not isinstance(impact, Mapping):
         return [Point(text=str(impact))]
+    if "modelled" in impact:
+        if not impact["modelled"]:
+            return [Point(text="Not modelled: " + "; ".join(impact.get("basis") or []))]
+        points = [
+            Point(
+                text=f"Lost Kazakh exports P10 / P50 / P90: {_band(impact['lost_mt'], 1, 3)} Mt "
+                f"({_band(impact['lost_bbl'], 1e-6, 2)} million bbl; "
+                f"{_band(impact['lost_bpd'], 1, 0)} bbl/d over the outage; "
+                f"{_band(impact['share_of_exports'], 100, 2)}% of yearly exports)"
+            ),
+            Point(text="Scenario from the reports: " + "; ".join(impact.get("basis") or [])),
+        ]
+        points += [Point(text=note) for note in impact.get("notes") or []]
+        points.append(
+            Point(
+                text=f"Monte Carlo, {impact.get('samples')} samples on the {impact.get('network_year')} "
+                "export network (assumptions and sources: docs/impact.md)"
+            )
+        )
+        return points
     points = []
     quantiles = [k for k in ("p10", "p50", "p90") if k in impact]
     if quantiles:

@@ -14,8 +14,9 @@ from rich.table import Table
 from energywatch.cli.app import JsonOpt, app, edge, err, out
 from energywatch.impact import Disruption, Scenario, load_network, run
 from energywatch.impact.chart import write_chart
-from energywatch.impact.result import ImpactResult, Quantiles
+from energywatch.impact.result import ImpactResult
 from energywatch.impact.scenario import duration_between, parse_duration_range, parse_percent_range
+from energywatch.models import Quantiles
 
 
 @app.command()

@@ -13,6 +13,7 @@ from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColum
 
 from energywatch import brief as briefs
 from energywatch import export as exporting
+from energywatch.brief.findings import impact_points
 from energywatch.cli.app import (
     DbOpt,
     FromOpt,
@@ -50,13 +51,18 @@ def process(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     kb = knowledge_base(settings)
     with Store.open(settings) as store:
         if as_json:
-            report = run_process(store, kb)
+            report = run_process(store, kb, impact_samples=settings.impact_samples)
         else:
             with Progress(
                 SpinnerColumn(), TextColumn("extracting"), MofNCompleteColumn(), console=err, transient=True
             ) as bar:
                 task = bar.add_task("extracting", total=None)
-                report = run_process(store, kb, progress=lambda _id, _outcome: bar.update(task, advance=1))
+                report = run_process(
+                    store,
+                    kb,
+                    progress=lambda _id, _outcome: bar.update(task, advance=1),
+                    impact_samples=settings.impact_samples,
+                )
     if as_json:
         print_json(process_summary(report))
     else:
@@ -160,6 +166,11 @@ def show(
         for item in record["kb_conflicts"]:
             out.print(f"  • “{escape(item['text'])}”: {escape(item['reason'])}", highlight=False)
             out.print(f"    [dim]KB: {escape(item['fact'])}[/]", highlight=False)
+    impact = record.get("impact")
+    if impact:
+        out.print("\n[bold]impact[/]", highlight=False)
+        for point in impact_points(impact) or []:
+            out.print(f"  {escape(point.text)}", highlight=False)
     out.print("\n[bold]timeline[/]", highlight=False)
     for entry in record["timeline"]:
         when = entry["date"] or "undated"

@@ -115,7 +115,7 @@ def demo(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     kb = load_knowledge_base(settings.kb_path)
     with Store.open(settings) as store, demo_articles() as files:
         report = run_ingest(store, [str(p) for p in files], settings)
-        processed = run_process(store, kb)
+        processed = run_process(store, kb, impact_samples=settings.impact_samples)
         status = store.status()
         incidents, total = store.list_incidents(IncidentQuery(limit=1000))
     rows = [incident_row(i) for i in incidents]

@@ -19,6 +19,13 @@ samples per day instead of solving an LP per sample and day:
    rate, scaled by a disrupted terminal or tank farm. The tanks' headroom (buffer days
    × baseline flow) takes what cannot be loaded until it is full — only then must
    upstream cut — and the backlog is loaded later from spare loading capacity.
+A disruption that ``applies_to="flow"`` (what reports of a flow reduction describe)
+caps the flow through its asset at that share below the baseline instead: a station at
+``(1 − r)·F`` of the flow F through it, the terminal at ``(1 − r)`` of its loadings, an
+alternative at ``(1 − r)`` of its flow; for a field it is the same as a capacity loss,
+and for an asset a field depends on (the Orenburg plant) it is the field's own reduction,
+which is what such reports quantify.
+
 4. **Alternatives** take Kazakh oil that was produced but could not enter the CPC, up
    to their spare capacity, each reaching it linearly over its ramp-up days from the
    disruption's start. A disrupted alternative also loses its own baseline flow.
@@ -124,6 +131,13 @@ class _Model:
         }
         self.per_day = 1.0 / network.meta.days_per_year
         self.headroom = draws.buffer_days * self.base_total * self.per_day  # Mt
+        # Assets whose loss caps the flow through them rather than their capacity.
+        self.flow_mode = {d.asset for d in scenario.disruptions if d.applies_to == "flow"}
+        self.through: dict[str, float] = {}
+        passed = 0.0
+        for station in network.route.stations:
+            passed += sum(self.supply[s.id] for s in network.supplies if s.enters == station.id)
+            self.through[station.id] = passed
 
     def step(self, day: int, loss_of: dict[str, Array], excess: Array) -> _Day:
         """One day. Undisrupted quantities stay Python floats (NumPy broadcasts them), so
@@ -139,7 +153,10 @@ class _Model:
                 flow = flow * (1.0 - loss_of[supply.id])
             dep = supply.depends_on
             if dep is not None and dep.asset in loss_of:
-                flow = flow * (1.0 - self.draws.coupling * loss_of[dep.asset])
+                # Reports of a flow reduction quantify the dependent output itself
+                # ("Karachaganak liquids -25-30%"); a capacity loss goes through the coupling.
+                coupling = 1.0 if dep.asset in self.flow_mode else self.draws.coupling
+                flow = flow * (1.0 - coupling * loss_of[dep.asset])
             if supply.country == kz:
                 produced_kz = produced_kz + flow
             entering.setdefault(supply.enters, []).append((supply.country, flow))
@@ -150,7 +167,10 @@ class _Model:
                 else:
                     ru_flow = ru_flow + flow
             cap = net.route.capacity(station.section)
-            if station.id in loss_of:
+            if station.id in loss_of and station.id in self.flow_mode:
+                capacity = (1.0 - loss_of[station.id]) * self.through[station.id]
+                kz_flow, ru_flow = _prorata(kz_flow, ru_flow, capacity)
+            elif station.id in loss_of:
                 exponent = net.pumping_station_hydraulics.flow_head_exponent
                 capacity = cap * (1.0 - loss_of[station.id] / self.sections[station.section]) ** exponent
                 kz_flow, ru_flow = _prorata(kz_flow, ru_flow, capacity)
@@ -159,11 +179,15 @@ class _Model:
         term = net.terminal
         available: Val = float(len(term.spms))
         for spm in term.spms:
-            if spm in loss_of:
+            if spm in loss_of and spm not in self.flow_mode:
                 available = available - loss_of[spm]
         loading: Val = np.minimum(available, float(term.active_spms)) * self.draws.spm_mt_yr
-        for node in (term.id, term.tank_farm):
-            if node in loss_of:
+        for node in (term.id, term.tank_farm, *term.spms):
+            if node not in loss_of:
+                continue
+            if node in self.flow_mode:  # reports say loadings fell by that share
+                loading = np.minimum(loading, (1.0 - loss_of[node]) * self.base_total)
+            elif node in (term.id, term.tank_farm):
                 loading = loading * (1.0 - loss_of[node])
         inflow = kz_flow + ru_flow
         admitted = np.minimum(inflow, loading + (self.headroom - excess) / self.per_day)
@@ -182,7 +206,8 @@ class _Model:
             ramp = min(1.0, (day + 1) / alt.ramp_days)
             room: Val = alt.capacity if alt.capacity is not None else alt.flow + alt.spare
             if alt.id in loss_of:
-                room = room * (1.0 - loss_of[alt.id])
+                kept = 1.0 - loss_of[alt.id]
+                room = kept * alt.flow if alt.id in self.flow_mode else room * kept
             flow_now = np.minimum(alt.flow, room)
             alt_flow = alt_flow + flow_now
             spare = spare + np.minimum(alt.spare * ramp, np.maximum(room - flow_now, 0.0))

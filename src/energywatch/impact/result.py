@@ -17,15 +17,9 @@ from pydantic import BaseModel, ConfigDict
 from energywatch.impact.engine import Simulation
 from energywatch.impact.network import Network
 from energywatch.impact.scenario import Scenario
+from energywatch.models import Quantiles
 
 QUANTILES = (10, 50, 90)
-
-
-class Quantiles(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    p10: float
-    p50: float
-    p90: float
 
 
 class DailyBand(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -52,6 +52,12 @@ class Disruption(BaseModel):
     duration_days: Range
     start_day: int = Field(default=0, ge=0)
     ramp_back_days: float = Field(default=0.0, ge=0)
+    applies_to: Literal["capacity", "flow"] = Field(
+        default="capacity",
+        description="capacity: the asset loses that share of its capacity (a bypassed station "
+        "its head); flow: the flow through it is capped that share below its baseline (what "
+        "reports of a flow reduction say)",
+    )
 
     @model_validator(mode="after")
     def _valid(self) -> Self:
