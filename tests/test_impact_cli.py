@@ -177,14 +177,6 @@ def test_missing_asset_or_duration_is_a_usage_error() -> None:
     assert simulate("--asset", "cpc_spm_1").exit_code == INPUT_ERROR
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "cli/impact_commands.simulate passes --samples/--horizon/--price/--kazakh-rate straight to "
-        "Scenario, whose pydantic ValidationError is not an EnergywatchError: `edge` lets it through, "
-        "so the command dies with a traceback and exit code 1 instead of exit 2 and an error line"
-    ),
-)
 @pytest.mark.parametrize(
     "option",
     [("--samples", "0"), ("--horizon", "0"), ("--price", "-5"), ("--kazakh-rate", "0")],
@@ -196,13 +188,6 @@ def test_impossible_numbers_exit_2(option: tuple[str, str]) -> None:
     assert "error:" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "cli/impact_commands.simulate treats only '0' and '0d' as no ramp-back; '0w' (or '0 days') "
-        "goes to parse_duration_range, which refuses it with \"duration '0w' is zero\" and exit 2"
-    ),
-)
 def test_zero_ramp_back_in_weeks_means_none() -> None:
     result = simulate("--asset", "cpc_spm_1", "--duration", "5d", "--ramp-back", "0w", "--samples", "10")
     assert result.exit_code == 0, result.output

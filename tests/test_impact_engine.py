@@ -145,15 +145,6 @@ def test_ramp_back_adds_half_the_ramp(bundled: Network) -> None:
     assert_exact(sim.lost_kz_mt, 36.6 * (10 + 10 / 2) / YEAR)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine._activity: with a fractional duration and a ramp-back the day on which the full "
-        "loss ends counts only its full part (0.5 of day 10 for 10.5 days) and the recovery is "
-        "measured from mid-day, so the ramp contributes 4.5 instead of 10/2 = 5 days: "
-        "the loss is 36.6*15.0/365 instead of 36.6*(10.5 + 10/2)/365"
-    ),
-)
 def test_ramp_back_after_a_fractional_duration(bundled: Network) -> None:
     sim = simulate(pinned(bundled), scenario(outage("tengiz_field", 1.0, 10.5, ramp_back_days=10)))
     np.testing.assert_allclose(sim.lost_kz_mt, 36.6 * (10.5 + 10 / 2) / YEAR, atol=1e-4)
@@ -236,15 +227,6 @@ def test_full_loss_of_a_kazakh_station_above_its_reduced_capacity(bundled: Netwo
     assert note.endswith(f"up to {rate - left:.1f} Mt/yr cannot pass while it lasts")  # 8.1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine._Model.step caps each disrupted station separately at C*(1 - f/k)^e, so bypassing "
-        "two stations of a section costs what bypassing one does; flows.yaml says a bypassed station "
-        "removes its share of the section's head, so two of four Kazakh stations leave "
-        "72.5*(1 - 2/4)^0.55 = 49.5 Mt/yr, not 61.9"
-    ),
-)
 def test_two_kazakh_stations_bypassed_remove_two_shares_of_head(bundled: Network) -> None:
     net = pinned(bundled, alternatives=False)
     sc = scenario(outage("cpc_ps_isatay", 1.0, 10), outage("cpc_ps_kurmangazy", 1.0, 10))
@@ -278,17 +260,8 @@ def test_disrupted_alternative_loses_its_own_flow_only(bundled: Network) -> None
     assert_point(run(sc, net).lost_mt, lost)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "flows.yaml counts each alternative's whole `flow` as the exporter's exports: "
-        "63.8 Mt CPC + 8.8 + 18.8 + 3.4 + 0 = 94.8 Mt/yr, above Kazakhstan's 78.7 Mt of 2025 "
-        "exports; atasu_alashankou's own note says only 1.20 of its 18.8 Mt were Kazakh exports, "
-        "so disrupting it for 10 days loses 18.8*10/365 = 0.515 Mt instead of at most 1.2*10/365"
-    ),
-)
 def test_baseline_exports_attributed_to_the_exporter_fit_its_exports(bundled: Network) -> None:
-    attributed = bundled.kazakh_cpc_flow + sum(a.flow for a in bundled.alternatives)
+    attributed = bundled.kazakh_cpc_flow + sum(a.kazakh_flow for a in bundled.alternatives)
     assert attributed <= bundled.meta.exporter_exports_mt
     sim = simulate(pinned(bundled), scenario(outage("atasu_alashankou", 1.0, 10)))
     assert np.all(sim.lost_kz_mt <= 1.2 * 10 / YEAR + 1e-12)
@@ -306,15 +279,6 @@ def test_alternatives_take_oil_cut_from_the_cpc_as_they_ramp_up(bundled: Network
     assert_exact(sim.lost_cpc_mt, CPC / YEAR)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine._Model.step ramps every alternative from the scenario's day 0 "
-        "(min(1, (day + 1)/ramp_days)) instead of from the disruption's start as the engine "
-        "docstring states: a cut starting on day 30 gets Atyrau-Samara's full 2.5 Mt/yr spare "
-        "on its first day (2.5/365 Mt) instead of 2.5*(1/21)/365"
-    ),
-)
 def test_alternatives_ramp_from_the_disruptions_start(bundled: Network) -> None:
     samara = next(a for a in bundled.alternatives if a.id == "kto_atyrau_samara")
     net = pinned(bundled).model_copy(update={"alternatives": [samara]})
@@ -469,9 +433,13 @@ def test_route_loadings_equal_networkx_max_flow(bundled: Network) -> None:
         loss_of = {stations[int(i)].id: rng.uniform(0.0, 1.0, n) for i in hit}
         loaded = one_day_loadings(net, loss_of, n)
         for j in range(n):
+            # A section's bypassed stations pool their lost head: C·(1 − Σf/k)^e for all of it.
+            lost = {
+                sec: sum(loss_of[s.id][j] for s in stations if s.section == sec and s.id in loss_of)
+                for sec in k
+            }
             caps = {
-                s.id: net.route.capacity(s.section)
-                * ((1 - loss_of[s.id][j] / k[s.section]) ** EXPONENT if s.id in loss_of else 1.0)
+                s.id: net.route.capacity(s.section) * max(0.0, 1 - lost[s.section] / k[s.section]) ** EXPONENT
                 for s in stations
             }
             expected = max_flow_of_route(net, caps)
@@ -485,15 +453,6 @@ def test_route_loadings_equal_networkx_max_flow(bundled: Network) -> None:
     assert free > 100
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine._Model.step checks an undisrupted station's capacity only where a supply enters, "
-        "so a section narrower than the one before it binds nowhere if no supply enters it: with "
-        "the Russian section at 50 Mt/yr and every supply entering in Kazakhstan the engine loads "
-        "70.5 Mt/yr where the chain's max-flow is 50 (latent: the bundled Russian section is wider)"
-    ),
-)
 def test_narrower_section_without_entries_still_binds(bundled: Network) -> None:
     net = bundled.model_copy(
         update={

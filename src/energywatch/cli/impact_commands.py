@@ -12,10 +12,10 @@ import typer
 from rich.table import Table
 
 from energywatch.cli.app import JsonOpt, app, edge, err, out
-from energywatch.impact import Disruption, Scenario, load_network, run
+from energywatch.impact import load_network, run
 from energywatch.impact.chart import write_chart
 from energywatch.impact.result import ImpactResult
-from energywatch.impact.scenario import duration_between, parse_duration_range, parse_percent_range
+from energywatch.impact.scenario import build_scenario
 from energywatch.models import Quantiles
 
 
@@ -55,34 +55,20 @@ def simulate(
         return
     if asset is None:
         raise typer.BadParameter("give --asset (or --list-assets)", param_hint="--asset")
-    first = start.date() if start else None
-    if duration is not None:
-        days = parse_duration_range(duration)
-    elif first and end:
-        days = duration_between(first, end.date())
-    else:
-        raise typer.BadParameter("give --duration, or both --start and --end", param_hint="--duration")
-    if first and end and end.date() < first:
-        duration_between(first, end.date())  # raises: the start is after the end
-    loss = parse_percent_range(capacity_loss)
-    ramp = parse_duration_range(ramp_back) if ramp_back.strip() not in {"0", "0d"} else None
-    disruptions = [
-        Disruption(
-            asset=asset, capacity_loss=loss, duration_days=days, ramp_back_days=ramp.low if ramp else 0
-        )
-    ]
-    for other in out_of_service or []:
-        disruptions.append(
-            Disruption(
-                asset=other,
-                capacity_loss=parse_percent_range("100"),
-                duration_days=parse_duration_range(f"{horizon}d"),
-            )
-        )
-    scenario = Scenario(
-        disruptions=disruptions, start=first, horizon_days=horizon, price_usd_per_bbl=price,
-        kazakh_cpc_rate_mt=kazakh_rate, samples=samples, seed=seed,
-    )  # fmt: skip
+    scenario = build_scenario(
+        asset,
+        capacity_loss=capacity_loss,
+        duration=duration,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        ramp_back=ramp_back,
+        out_of_service=out_of_service,
+        kazakh_rate=kazakh_rate,
+        price=price,
+        samples=samples,
+        horizon=horizon,
+        seed=seed,
+    )
     result = run(scenario, network)
     if chart is not None:
         write_chart(result, chart, f"{asset}: capacity loss {capacity_loss}%, {duration or 'start..end'}")

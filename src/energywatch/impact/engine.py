@@ -11,9 +11,9 @@ samples per day instead of solving an LP per sample and day:
    production: no route can carry it.
 2. **Route.** Walking the stations in flow order, supplies join where they enter; a
    station's capacity is its section's, reduced for a disrupted station by the
-   hydraulic rule ``C·(1 − f/k)^e`` (f the loss, k the stations of the section, e the
-   flow–head exponent: a bypassed station lowers the *maximum*, and costs volume only
-   when the flow exceeds it). Above capacity, every shipper is cut pro rata, as CPC
+   hydraulic rule ``C·(1 − Σf/k)^e`` (f the losses of the section's disrupted stations,
+   k its stations, e the flow–head exponent: a bypassed station lowers the *maximum*,
+   and costs volume only when the flow exceeds it). Above capacity, every shipper is cut pro rata, as CPC
    allocates capacity by shares. The total passed equals the max-flow of the chain.
 3. **Terminal.** Loading capacity is ``min(available SPMs, active SPMs) × per-SPM``
    rate, scaled by a disrupted terminal or tank farm. The tanks' headroom (buffer days
@@ -28,7 +28,8 @@ which is what such reports quantify.
 
 4. **Alternatives** take Kazakh oil that was produced but could not enter the CPC, up
    to their spare capacity, each reaching it linearly over its ramp-up days from the
-   disruption's start. A disrupted alternative also loses its own baseline flow.
+   first disruption's start. A disrupted alternative also loses its baseline flow, of
+   which the exporter's share (``kazakh_flow``) counts as lost exports.
 
 Lost exports of the exporter on a day = (baseline Kazakh CPC loadings + alternative
 flows) − (Kazakh share of loadings + alternative flows + absorbed diversions). Summed
@@ -96,9 +97,12 @@ def _activity(d: Disruption, duration: Array, day: int) -> Array:
     full = np.clip(duration - t, 0.0, 1.0)
     if d.ramp_back_days <= 0:
         return full
-    after = t + 0.5 - duration  # mid-day, days since the full loss ended
-    ramp = np.where(after > 0, np.clip(1.0 - after / d.ramp_back_days, 0.0, 1.0), 0.0)
-    return np.maximum(full, ramp)
+    # The part of the day in recovery gets the exact mean of the linear ramp over it:
+    # ∫ max(0, 1 − a/r) da over the day's span of a (days since the full loss ended).
+    r = d.ramp_back_days
+    a0 = np.clip(t - duration, 0.0, r)
+    a1 = np.clip(t + 1.0 - duration, 0.0, r)
+    return full + (a1 - a1 * a1 / (2 * r)) - (a0 - a0 * a0 / (2 * r))
 
 
 @dataclass(slots=True)
@@ -133,11 +137,37 @@ class _Model:
         self.headroom = draws.buffer_days * self.base_total * self.per_day  # Mt
         # Assets whose loss caps the flow through them rather than their capacity.
         self.flow_mode = {d.asset for d in scenario.disruptions if d.applies_to == "flow"}
+        stations = network.route.stations
+        self.section_ends = {
+            s.id
+            for i, s in enumerate(stations)
+            if i + 1 == len(stations) or stations[i + 1].section != s.section
+        }
+        self.section_of = {s.id: s.section for s in stations}
+        self.first_day = min(d.start_day for d in scenario.disruptions)
         self.through: dict[str, float] = {}
         passed = 0.0
         for station in network.route.stations:
             passed += sum(self.supply[s.id] for s in network.supplies if s.enters == station.id)
             self.through[station.id] = passed
+
+    def _section_caps(self, loss_of: dict[str, Array]) -> dict[str, Val]:
+        """Each section's capacity today: its bypassed stations' lost head adds up over
+        the section, ``C·(1 − Σf/k)^e`` (module docstring)."""
+        lost: dict[str, Val] = {}
+        for asset, loss in loss_of.items():
+            where = self.section_of.get(asset)
+            if where is not None and asset not in self.flow_mode:
+                lost[where] = lost.get(where, 0.0) + loss
+        exponent = self.net.pumping_station_hydraulics.flow_head_exponent
+        caps: dict[str, Val] = {}
+        for section, k in self.sections.items():
+            cap = self.net.route.capacity(section)
+            if section in lost:
+                caps[section] = cap * np.clip(1.0 - lost[section] / k, 0.0, 1.0) ** exponent
+            else:
+                caps[section] = cap
+        return caps
 
     def step(self, day: int, loss_of: dict[str, Array], excess: Array) -> _Day:
         """One day. Undisrupted quantities stay Python floats (NumPy broadcasts them), so
@@ -160,22 +190,21 @@ class _Model:
             if supply.country == kz:
                 produced_kz = produced_kz + flow
             entering.setdefault(supply.enters, []).append((supply.country, flow))
+        section_cap = self._section_caps(loss_of)
         for station in net.route.stations:
             for country, flow in entering.get(station.id, []):
                 if country == kz:
                     kz_flow = kz_flow + flow
                 else:
                     ru_flow = ru_flow + flow
-            cap = net.route.capacity(station.section)
             if station.id in loss_of and station.id in self.flow_mode:
                 capacity = (1.0 - loss_of[station.id]) * self.through[station.id]
                 kz_flow, ru_flow = _prorata(kz_flow, ru_flow, capacity)
-            elif station.id in loss_of:
-                exponent = net.pumping_station_hydraulics.flow_head_exponent
-                capacity = cap * (1.0 - loss_of[station.id] / self.sections[station.section]) ** exponent
-                kz_flow, ru_flow = _prorata(kz_flow, ru_flow, capacity)
-            elif station.id in entering and not _within(kz_flow + ru_flow, cap):
-                kz_flow, ru_flow = _prorata(kz_flow, ru_flow, cap)
+            # Flow only grows along a section, so its cap binds at its last station.
+            if station.id in self.section_ends:
+                cap = section_cap[station.section]
+                if not _within(kz_flow + ru_flow, cap):
+                    kz_flow, ru_flow = _prorata(kz_flow, ru_flow, cap)
         term = net.terminal
         available: Val = float(len(term.spms))
         for spm in term.spms:
@@ -203,13 +232,16 @@ class _Model:
         spare: Val = 0.0
         alt_flow: Val = 0.0
         for alt in net.alternatives:
-            ramp = min(1.0, (day + 1) / alt.ramp_days)
+            ramp = min(1.0, max(0, day - self.first_day + 1) / alt.ramp_days)
             room: Val = alt.capacity if alt.capacity is not None else alt.flow + alt.spare
             if alt.id in loss_of:
                 kept = 1.0 - loss_of[alt.id]
                 room = kept * alt.flow if alt.id in self.flow_mode else room * kept
             flow_now = np.minimum(alt.flow, room)
-            alt_flow = alt_flow + flow_now
+            # Only the exporter's share of the route counts as its exports (the China line
+            # mostly carries Russian transit); a cut route loses it pro rata.
+            kept_share = flow_now / alt.flow if alt.flow else 1.0
+            alt_flow = alt_flow + alt.kazakh_flow * kept_share
             spare = spare + np.minimum(alt.spare * ramp, np.maximum(room - flow_now, 0.0))
         taken = np.minimum(divertible, spare)
         return _Day(
@@ -237,11 +269,15 @@ def simulate(network: Network, scenario: Scenario) -> Simulation:
     )
     model = _Model(network, scenario, draws)
     by_asset: dict[str, list[int]] = {}
+    context: dict[str, list[int]] = {}  # in force in the baseline too (a mooring in maintenance)
+    main: dict[str, list[int]] = {}
     for i, d in enumerate(scenario.disruptions):
         by_asset.setdefault(d.asset, []).append(i)
+        (context if d.context else main).setdefault(d.asset, []).append(i)
     excess, base_excess = np.zeros(n), np.zeros(n)
-    base = model.step(0, {}, base_excess)
-    steady = bool(np.all(base.excess <= 1e-12))  # the baseline does not fill the tanks
+    base = model.step(0, _losses(context, scenario.disruptions, draws, 0, n), base_excess)
+    # A baseline that neither fills the tanks nor changes with context is the same every day.
+    steady = not context and bool(np.all(base.excess <= 1e-12))
     lost_kz, lost_cpc, absorbed, loaded_kz = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     bands = min(n, BAND_SAMPLES)
     daily = np.zeros((bands, horizon), dtype=np.float32)
@@ -249,11 +285,12 @@ def simulate(network: Network, scenario: Scenario) -> Simulation:
     days_run = 0
     for day in range(horizon):
         loss_of = _losses(by_asset, scenario.disruptions, draws, day, n)
-        if day > last_start and not loss_of and np.allclose(excess, base_excess, atol=1e-12):
+        quiet = not _losses(main, scenario.disruptions, draws, day, n)
+        if day > last_start and quiet and np.allclose(excess, base_excess, atol=1e-12):
             break  # every sample is back on the baseline: the remaining days add nothing
         days_run = day + 1
         if not steady:
-            base = model.step(day, {}, base_excess)
+            base = model.step(day, _losses(context, scenario.disruptions, draws, day, n), base_excess)
             base_excess = base.excess
         now = model.step(day, loss_of, excess)
         excess = now.excess
@@ -273,7 +310,7 @@ def simulate(network: Network, scenario: Scenario) -> Simulation:
         days_run=days_run,
         kazakh_cpc_flow=model.base_kz,
         cpc_flow=model.base_total,
-        alternatives_flow=sum(a.flow for a in network.alternatives),
+        alternatives_flow=sum(a.kazakh_flow for a in network.alternatives),
     )
 
 
@@ -300,7 +337,7 @@ def _losses(
     return found
 
 
-def _within(total: Val, capacity: float) -> bool:
+def _within(total: Val, capacity: Val) -> bool:
     return bool(np.all(total <= capacity))
 
 

@@ -92,6 +92,7 @@ class Alternative(_Record):
     name: str
     capacity: float | None = None
     flow: float = Field(ge=0)
+    kazakh_flow: float = Field(ge=0, description="the exporter's part of ``flow``")
     spare: float = Field(ge=0)
     ramp_days: int = Field(ge=1)
     sources: list[str]

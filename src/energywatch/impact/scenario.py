@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from energywatch.errors import InputError
 
@@ -52,6 +52,11 @@ class Disruption(BaseModel):
     duration_days: Range
     start_day: int = Field(default=0, ge=0)
     ramp_back_days: float = Field(default=0.0, ge=0)
+    context: bool = Field(
+        default=False,
+        description="already in force without the disruption studied (a mooring in maintenance): "
+        "part of the baseline, so its own effect is not counted as lost",
+    )
     applies_to: Literal["capacity", "flow"] = Field(
         default="capacity",
         description="capacity: the asset loses that share of its capacity (a bypassed station "
@@ -100,8 +105,11 @@ def parse_percent_range(text: str) -> Range:
     return Range.of(low / 100, high / 100)
 
 
-def parse_duration_range(text: str) -> Range:
-    """ "45-60d", "6w", "1.5-2 months", "30" (days) → a range of days."""
+def parse_duration_range(text: str, *, allow_zero: bool = False) -> Range:
+    """ "45-60d", "6w", "1.5-2 months", "30" (days) → a range of days; ``allow_zero`` for
+    quantities such as a recovery period, where none is a valid answer."""
+    if text.strip().startswith("-"):
+        raise InputError(f"duration {text!r} is negative", "give a positive duration such as 45-60d")
     match = _RANGE.match(text)
     unit = (match.group(3) or "d").lower() if match else ""
     if not match or unit not in _DAYS_PER:
@@ -112,7 +120,7 @@ def parse_duration_range(text: str) -> Range:
     factor = _DAYS_PER[unit]
     low = float(match.group(1)) * factor
     high = float(match.group(2)) * factor if match.group(2) else low
-    if low <= 0:
+    if low <= 0 and not (allow_zero and low == high == 0):
         raise InputError(f"duration {text!r} is zero", "a disruption lasts at least part of a day")
     if low > high:
         raise InputError(f"duration {text!r} runs backwards", "put the shorter duration first")
@@ -120,7 +128,60 @@ def parse_duration_range(text: str) -> Range:
 
 
 def duration_between(start: dt.date, end: dt.date) -> Range:
-    """The fixed duration from ``start`` to ``end`` (inclusive of the start day)."""
+    """The fixed duration from ``start`` to ``end``, both days included (1–10 March is
+    10 days)."""
     if end < start:
         raise InputError(f"the start {start} is after the end {end}", "swap them, or give --duration instead")
-    return Range.of(float((end - start).days or 1))
+    return Range.of(float((end - start).days + 1))
+
+
+def build_scenario(
+    asset: str,
+    *,
+    capacity_loss: str = "100",
+    duration: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    ramp_back: str = "0d",
+    out_of_service: list[str] | None = None,
+    kazakh_rate: float | None = None,
+    price: float | None = None,
+    samples: int = 10_000,
+    horizon: int = 365,
+    seed: int = 0,
+) -> Scenario:
+    """A scenario from inputs as an analyst types them (the ``simulate`` options); every
+    problem is an ``InputError`` naming the input and what to give instead."""
+    if start and end and end < start:
+        duration_between(start, end)  # raises: the start is after the end
+    if duration is not None:
+        days = parse_duration_range(duration)
+    elif start and end:
+        days = duration_between(start, end)
+    else:
+        raise InputError("no duration given", "give --duration (e.g. 45-60d), or both --start and --end")
+    loss = parse_percent_range(capacity_loss)
+    ramp = parse_duration_range(ramp_back, allow_zero=True)
+    try:
+        whole = Range.of(float(horizon))
+        disruptions = [
+            Disruption(asset=asset, capacity_loss=loss, duration_days=days, ramp_back_days=ramp.low)
+        ]
+        disruptions += [
+            Disruption(asset=other, capacity_loss=Range.of(1.0), duration_days=whole, context=True)
+            for other in out_of_service or []
+        ]
+        return Scenario(
+            disruptions=disruptions, start=start, horizon_days=horizon, price_usd_per_bbl=price,
+            kazakh_cpc_rate_mt=kazakh_rate, samples=samples, seed=seed,
+        )  # fmt: skip
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"]) or "scenario"
+        hints = {
+            "samples": "give --samples between 1 and 5,000,000",
+            "horizon_days": "give --horizon between 1 and 3650 days",
+            "price_usd_per_bbl": "give a positive --price in USD per barrel",
+            "kazakh_cpc_rate_mt": "give a positive --kazakh-rate in Mt/yr",
+        }
+        raise InputError(f"{field}: {first['msg']}", hints.get(field, "check the scenario's inputs")) from exc
