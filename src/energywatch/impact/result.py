@@ -103,6 +103,8 @@ def _inputs(network: Network, scenario: Scenario, sim: Simulation) -> dict[str, 
                 "duration_days": str(d.duration_days),
                 "start_day": d.start_day,
                 "ramp_back_days": d.ramp_back_days,
+                "applies_to": d.applies_to,
+                "context": d.context,
             }
             for d in scenario.disruptions
         ],
