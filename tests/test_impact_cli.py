@@ -86,6 +86,8 @@ def test_json_output_has_the_result_and_its_record() -> None:
             "duration_days": "45–60",
             "start_day": 0,
             "ramp_back_days": 0.0,
+            "applies_to": "capacity",
+            "context": False,
         }
     ]
     assert inputs["samples"] == 500
