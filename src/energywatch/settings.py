@@ -43,6 +43,16 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Monte Carlo samples per incident when process models impacts.",
     )
+    api_token: str | None = Field(
+        default=None,
+        min_length=16,
+        description="Bearer token the HTTP API's write endpoints require; unset: the API is read-only.",
+    )
+    api_max_body_bytes: int = Field(
+        default=2_000_000,
+        ge=1024,
+        description="Largest request body the HTTP API accepts.",
+    )
     kb_path: Path | None = Field(
         default=None, description="Asset data file to use instead of the bundled one."
     )

@@ -14,8 +14,17 @@ from energywatch.cli import store_commands
 from energywatch.cli import incident_commands
 from energywatch.cli import asset_commands
 from energywatch.cli import impact_commands
+from energywatch.cli import serve_commands
 
-__all__ = ["app", "asset_commands", "impact_commands", "incident_commands", "main", "store_commands"]
+__all__ = [
+    "app",
+    "asset_commands",
+    "impact_commands",
+    "incident_commands",
+    "main",
+    "serve_commands",
+    "store_commands",
+]
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
 
@@ -75,6 +75,7 @@ class IncidentQuery:
     article: str | None = None
     limit: int = 50
     offset: int = 0
+    sort: Literal["date", "-date", "articles", "-articles"] = "-date"
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -346,8 +347,8 @@ class IncidentStoreMixin:
             conn.execute(insert(IS), asset_rows)
 
     def list_incidents(self, query: IncidentQuery = IncidentQuery()) -> tuple[list[Incident], int]:
-        """A page of incidents (latest first, undated last, then by id) and the total
-        number matching the filters."""
+        """A page of incidents (by ``query.sort``: latest first by default, undated last,
+        then by id) and the total number matching the filters."""
         conditions: list[Any] = []
         if query.type:
             conditions.append(I.c.type == query.type)
@@ -366,10 +367,17 @@ class IncidentStoreMixin:
         where = and_(True, *conditions)
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(I).where(where)).scalar_one()
+            reports = select(func.count()).where(IA.c.incident_id == I.c.id).scalar_subquery()
+            order = {
+                "-date": (I.c.date_start.desc().nulls_last(), I.c.id),
+                "date": (I.c.date_start.asc().nulls_last(), I.c.id),
+                "-articles": (reports.desc(), I.c.id),
+                "articles": (reports.asc(), I.c.id),
+            }[query.sort]
             rows = conn.execute(
                 select(I.c.id, I.c.payload)
                 .where(where)
-                .order_by(I.c.date_start.desc().nulls_last(), I.c.id)
+                .order_by(*order)
                 .limit(query.limit)
                 .offset(query.offset)
             ).all()

@@ -1,0 +1,279 @@
+"""JSON endpoints under ``/api``: thin calls into the library, no SQL or NLP here.
+
+Reads are open; the two endpoints that change or compute on request (``POST
+/api/ingest``, ``POST /api/scenarios``) need ``Authorization: Bearer <api_token>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import io
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from energywatch.api.app import Services
+from energywatch.api.queries import incident_page
+from energywatch.brief import brief_from_store, render_html, render_markdown
+from energywatch.brief.pdf import render_pdf
+from energywatch.errors import InputError
+from energywatch.export import FORMATS, incident_records, write_export
+from energywatch.impact import run
+from energywatch.impact.result import ImpactResult
+from energywatch.impact.scenario import build_scenario
+from energywatch.ingest import ingest_items
+from energywatch.models import RejectionReason
+from energywatch.readers import read_inputs
+from energywatch.storage import ArticleQuery
+from energywatch.views import article_detail, article_row, asset_detail, asset_row, rejection_row, status_dict
+
+router = APIRouter(prefix="/api")
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
+Status = Literal["agreed", "contested", "single-source", "unsupported"]
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+Svc = Annotated[Services, Depends(services)]
+
+
+def writer(svc: Svc, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Write access: the configured token, compared in constant time."""
+    token = svc.settings.api_token
+    if token is None:
+        raise HTTPException(403, "this server is read-only: set ENERGYWATCH_API_TOKEN to allow writes")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not given or not hmac.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is required")
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[dict[str, Any]]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    articles: int
+    incidents: int
+    assets: int
+    read_only: bool
+
+
+@router.get("/health", response_model=Health)
+def health(svc: Svc) -> Health:
+    counts = svc.store.status()
+    return Health(
+        status="ok",
+        articles=counts.articles,
+        incidents=sum(svc.store.incident_counts().values()),
+        assets=len(svc.kb.assets),
+        read_only=svc.settings.api_token is None,
+    )
+
+
+@router.get("/status")
+def status(svc: Svc) -> dict[str, Any]:
+    return status_dict(svc.store.status())
+
+
+@router.get("/articles", response_model=Page)
+def articles(
+    svc: Svc,
+    q: Annotated[str | None, Query(max_length=200, description="Words in the title or text.")] = None,
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    copies: Annotated[bool | None, Query(description="true: only copies; false: only originals")] = None,
+    published_from: dt.date | None = None,
+    published_to: dt.date | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page:
+    query = ArticleQuery(q or None, outlet, copies, published_from, published_to, limit, offset)
+    found, total = svc.store.list_articles(query)
+    return Page(total=total, limit=limit, offset=offset, items=[article_row(a) for a in found])
+
+
+@router.get("/articles/{article_id}")
+def article(svc: Svc, article_id: str) -> dict[str, Any]:
+    return article_detail(svc.store.get_article(article_id))
+
+
+@router.get("/rejections", response_model=Page)
+def rejections(
+    svc: Svc, reason: RejectionReason | None = None, limit: Limit = 50, offset: Offset = 0
+) -> Page:
+    found = svc.store.list_rejections(reason=reason, limit=limit, offset=offset)
+    counts = svc.store.status().rejections_by_reason
+    total = counts.get(reason.value, 0) if reason else sum(counts.values())
+    return Page(total=total, limit=limit, offset=offset, items=[rejection_row(r) for r in found])
+
+
+@router.get("/incidents", response_model=Page)
+def incidents(
+    svc: Svc,
+    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    asset: Annotated[str | None, Query(max_length=100)] = None,
+    country: Annotated[str | None, Query(max_length=2, min_length=2)] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    type: Annotated[str | None, Query(max_length=40)] = None,
+    status: Annotated[Status | None, Query(description="incidents with an attribute of this verdict")] = None,
+    sort: Literal["date", "-date", "articles", "-articles"] = "-date",
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page:
+    total, rows = incident_page(
+        svc.store,
+        date_from=date_from,
+        date_to=date_to,
+        asset=asset,
+        country=country.upper() if country else None,
+        category=category,
+        type=type,
+        status=status,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    return Page(total=total, limit=limit, offset=offset, items=rows)
+
+
+@router.get("/incidents/{incident_id}")
+def incident(svc: Svc, incident_id: str) -> dict[str, Any]:
+    """Claims by attribute with verdicts, sources with scores, contradictions, KB
+    conflicts, copy edits, timeline and impact (the DESIGN §11 record, assessed)."""
+    return incident_records(svc.store, svc.kb, [svc.store.get_incident(incident_id).id])[0]
+
+
+@router.get("/incidents/{incident_id}/brief")
+def incident_brief(svc: Svc, incident_id: str, format: Literal["html", "md", "pdf"] = "html") -> Response:
+    brief = brief_from_store(svc.store, svc.kb, incident_id=incident_id)
+    if format == "md":
+        return PlainTextResponse(render_markdown(brief), media_type="text/markdown; charset=utf-8")
+    if format == "html":
+        return Response(render_html(brief), media_type="text/html; charset=utf-8")
+    with tempfile.TemporaryDirectory(prefix="energywatch-brief-") as tmp:
+        path = Path(tmp) / "brief.pdf"
+        render_pdf(brief, path)
+        body = path.read_bytes()
+    headers = {"Content-Disposition": f'attachment; filename="brief-{incident_id}.pdf"'}
+    return Response(body, media_type="application/pdf", headers=headers)
+
+
+@router.get("/assets", response_model=Page)
+def assets(
+    svc: Svc,
+    type: Annotated[str | None, Query(max_length=40)] = None,
+    country: Annotated[str | None, Query(max_length=2, min_length=2)] = None,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> Page:
+    rows = [
+        asset_row(a)
+        for a in svc.kb.assets.values()
+        if (type is None or a.type.value == type) and (country is None or country.upper() in a.country)
+    ]
+    return Page(total=len(rows), limit=limit, offset=offset, items=rows[offset : offset + limit])
+
+
+@router.get("/assets/{asset_id}")
+def asset(svc: Svc, asset_id: str) -> dict[str, Any]:
+    """The asset with its incident history in the store and its role in the flow network."""
+    found = svc.kb.get(asset_id)
+    _total, history = incident_page(svc.store, asset=found.id, limit=500, offset=0, sort="-date")
+    return asset_detail(found) | {
+        "incidents": history,
+        "on_export_network": found.id in svc.network.node_ids,
+    }
+
+
+class ScenarioIn(BaseModel):
+    """A scenario as the ``simulate`` command takes it."""
+
+    asset: str = Field(max_length=100, examples=["cpc_ps_kropotkinskaya"])
+    capacity_loss: str = Field(default="100", max_length=20, examples=["30-40"])
+    duration: str | None = Field(default=None, max_length=20, examples=["45-60d"])
+    start: dt.date | None = None
+    end: dt.date | None = None
+    ramp_back: str = Field(default="0d", max_length=20)
+    out_of_service: list[str] = Field(default_factory=list, max_length=10)
+    kazakh_rate: float | None = None
+    price: float | None = None
+    samples: int = Field(default=10_000, ge=1, le=200_000)
+    horizon: int = Field(default=365, ge=1, le=3650)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+
+
+@router.post("/scenarios", response_model=ImpactResult, dependencies=[Depends(writer)])
+def scenario(svc: Svc, body: ScenarioIn) -> ImpactResult:
+    built = build_scenario(
+        body.asset,
+        capacity_loss=body.capacity_loss,
+        duration=body.duration,
+        start=body.start,
+        end=body.end,
+        ramp_back=body.ramp_back,
+        out_of_service=body.out_of_service,
+        kazakh_rate=body.kazakh_rate,
+        price=body.price,
+        samples=body.samples,
+        horizon=body.horizon,
+        seed=body.seed,
+    )
+    return run(built, svc.network)
+
+
+@router.post("/ingest", dependencies=[Depends(writer)])
+async def ingest_articles(request: Request, svc: Svc) -> dict[str, Any]:
+    """Articles as JSON (one object or a list) or JSONL, read with the same rules as files."""
+    body = bytearray()
+    async for chunk in request.stream():  # bounded even without a Content-Length
+        body.extend(chunk)
+        if len(body) > svc.settings.api_max_body_bytes:
+            raise HTTPException(413, f"the body exceeds {svc.settings.api_max_body_bytes:,} bytes")
+    if not body.strip():
+        raise InputError("the request body is empty", "send one article object, a list, or JSONL")
+    kind = "json" if bytes(body.lstrip()[:1]) in (b"{", b"[") else "jsonl"
+    if kind == "json":
+        try:
+            json.loads(body)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"the body is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+    if kind == "json":  # one object or a list of them: the same records, one per line
+        parsed = json.loads(body)
+        records = parsed if isinstance(parsed, list) else [parsed]
+        body = bytearray(b"\n".join(json.dumps(r).encode() for r in records))
+    items = read_inputs(["-"], max_bytes=svc.settings.max_file_bytes, stdin=io.BytesIO(bytes(body)))
+    report = ingest_items(svc.store, items, svc.settings)
+    return {
+        "inserted": report.inserted,
+        "unchanged": report.unchanged,
+        "near_duplicates": report.near_duplicates,
+        "rejections": [rejection_row(r) for r in report.rejections],
+    }
+
+
+@router.get("/export")
+def export(svc: Svc, format: Literal["json", "acled-csv", "geojson", "plover-jsonl"] = "json") -> Response:
+    buffer = io.StringIO()
+    write_export(svc.store, svc.kb, format, buffer)
+    media = {
+        "json": "application/json",
+        "acled-csv": "text/csv; charset=utf-8",
+        "geojson": "application/geo+json",
+        "plover-jsonl": "application/x-ndjson",
+    }[format]
+    assert format in FORMATS
+    return Response(buffer.getvalue(), media_type=media)
