@@ -15,12 +15,12 @@ from typing import Any
 from energywatch.copy_edits import CopyEdit, copy_edits
 from energywatch.errors import NotFoundError
 from energywatch.kb import KnowledgeBase
-from energywatch.models import Article, Incident
+from energywatch.models import Article, Claim, Incident
 from energywatch.reliability import SourceRecord, claim_key, outlet_key, score_sources
 from energywatch.site_rates import site_rate_claims
 from energywatch.storage import Store
 from energywatch.timeline import TimelineEntry, incident_timeline
-from energywatch.verify import AttributeVerdict, verify_attributes
+from energywatch.verify import WEAK_HEDGES, AttributeVerdict, verify_attributes
 from energywatch.verify_kb import KBConflict, Parsed, kb_conflicts
 
 # Fields describing the incident itself: they get verdicts (shown as contradictions when
@@ -59,7 +59,11 @@ class Context:
         # Every claim behind a verdict gets that verdict's status; the claims no verdict
         # judges (context volumes, the list fields) are neither contested nor agreed.
         statuses = {
-            claim_key(c): v.status for i in incidents for v in ctx.verdicts(i).values() for c in v.claims
+            claim_key(c): v.status
+            for i in incidents
+            for v in ctx.verdicts(i).values()
+            for c in v.claims
+            if not _is_echo(c, v, set(i.copies))
         }
         ctx.scores = score_sources(store.iter_articles(), statuses, conflicts, incidents=incidents)
         return ctx
@@ -77,6 +81,15 @@ class Context:
             texts = _Texts(self.article, incident.articles)
             self._conflicts[incident.id] = kb_conflicts(incident, texts, self.kb, self._parsed)
         return self._conflicts[incident.id]
+
+
+def _is_echo(claim: Claim, found: AttributeVerdict, copies: set[str]) -> bool:
+    """A firm, counted claim outside every group: an outlet's second figure that the
+    verdict set aside (``verify._fold_echoes``). It was neither confirmed nor contested,
+    so it gets no status for the source scores."""
+    if claim.article_id in copies or claim.hedge in WEAK_HEDGES:
+        return False
+    return not any(claim is c for g in found.groups for c in g)
 
 
 class _Texts(Mapping[str, str]):

@@ -86,6 +86,7 @@ __all__ = [
     "DATE_SLACK_DAYS",
     "NUMBER_TOLERANCE",
     "PLACE_KM",
+    "WEAK_HEDGES",
     "AttributeVerdict",
     "KBConflict",
     "Status",
@@ -115,7 +116,9 @@ Status = Literal["agreed", "contested", "single-source", "unsupported"]
 SKIPPED_FIELDS = frozenset({"assets", "facility", "response", "volume", "capacity"})
 # Frame fields verified only from events of the incident's own category.
 FRAME_VERDICT_FIELDS = frozenset({"type", "date", "location"})
-_WEAK = frozenset({Hedge.alleged, Hedge.speculative, Hedge.denied})
+WEAK_HEDGES = frozenset({Hedge.alleged, Hedge.speculative, Hedge.denied})
+"""Hedges that make a claim not count as a firm report (module docstring)."""
+_WEAK = WEAK_HEDGES
 _ANY = frozenset({"unknown", ""})
 # Weapon words where one is a kind of the other: a naval drone is a drone, so an outlet
 # writing "drones" about a sea-drone attack does not contradict one writing "sea drones".
