@@ -128,3 +128,10 @@ def test_copy_edits_are_exported_and_shown(tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert "copy edit: copy c1 of o1 changes the place 'Novorossiysk' to 'Tuapse'" in shown.output
     assert "copy edit: copy c1 of o1 changes the figure '24' to '23'" in shown.output
+
+
+def test_a_number_word_changed_is_a_figure_edit() -> None:
+    original = "The drone injured two employees of the consortium on Wednesday."
+    copy = "The drone injured three employees of the consortium on Wednesday."
+    [edit] = copy_edits("orig-1", original, "copy-1", copy, _kb())
+    assert (edit.kind, edit.before, edit.after) == ("number", "two", "three")

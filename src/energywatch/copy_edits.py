@@ -3,8 +3,7 @@
 Copies never count as confirmation, so their claims are set aside by verification. But
 a copy that rewrites "central Novorossiysk" as "central Nikolayevsk-on-Don", or "2
 injured" as "3", is itself a finding: the reposting outlet introduced an error (or
-a correction) that readers of that outlet now believe. (Numbers are compared as digits:
-a copy turning "2" into "3" is caught, one turning "two" into "three" is not.) Such edits are invisible to the
+a correction) that readers of that outlet now believe. Such edits are invisible to the
 claim comparison when the copy's extraction never reads the changed word as a claim
 (an unknown place name is no location), so they are found by comparing the texts.
 
@@ -14,7 +13,8 @@ A replaced stretch of at most ``MAX_EDIT_WORDS`` words on each side is an edit w
 - **place**: the original side names a place the gazetteer or the knowledge base knows
   (a city, a region, a site; countries and demonyms are left out, since "Russian" →
   "Russia's" is style) and the copy side names none of the same places; or
-- **number**: both sides carry digits and the numbers differ ("24" → "23").
+- **number**: both sides carry a figure — digits, or a number word up to twenty — and
+  the figures differ ("24" → "23", "two injured" → "three injured").
 
 Style rewording (synonyms, date formats such as "Jan." → "January", credit lines)
 matches neither rule.
@@ -33,6 +33,37 @@ from energywatch.kb import KnowledgeBase, normalize_name
 MAX_EDIT_WORDS = 6
 _TOKEN = re.compile(r"\w[\w'’.-]*\w|\w|[^\w\s]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_WORDS = {
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "twenty": "20",
+}
+
+
+def _numbers(words: list[str]) -> list[str]:
+    """The figures among ``words``: digits, and number words up to twenty as digits."""
+    found = _NUMBER.findall(" ".join(words))
+    return found + [_NUMBER_WORDS[w.casefold()] for w in words if w.casefold() in _NUMBER_WORDS]
+
+
 _PLACE_FEATURES = frozenset({"city", "admin", "asset"})
 # Month names and their abbreviations are also towns somewhere ("Jan"); never a place here.
 _MONTH = re.compile(
@@ -98,8 +129,7 @@ def copy_edits(original_id: str, original: str, copy_id: str, copy: str, kb: Kno
         if before_places and not before_places & _places(after_words, kb):
             kind = "place"
         else:
-            nums_a = _NUMBER.findall(" ".join(before_words))
-            nums_b = _NUMBER.findall(" ".join(after_words))
+            nums_a, nums_b = _numbers(before_words), _numbers(after_words)
             if nums_a and nums_b and nums_a != nums_b:
                 kind = "number"
         if kind is None:
