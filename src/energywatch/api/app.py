@@ -141,7 +141,11 @@ def create_app(settings: Settings) -> FastAPI:
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
-    from energywatch.api import routes
+    from fastapi.staticfiles import StaticFiles
+
+    from energywatch.api import dashboard, routes
 
     app.include_router(routes.router)
+    app.include_router(dashboard.router)
+    app.mount("/static", StaticFiles(directory=dashboard.STATIC), name="static")
     return app
