@@ -127,6 +127,7 @@ def map_payload(
                 "type": row["type"],
                 "type_label": type_label(str(row["type"])),
                 "date": row.get("date"),
+                "place": row.get("location"),
                 "colour": type_colour(str(row["type"]), row.get("category")),
                 "recency": age,
                 "recency_label": age_label,

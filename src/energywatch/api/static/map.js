@@ -96,6 +96,7 @@
 
   var byIncident = {};
   var focusPopup = false;
+  var siteMarkers = [];
 
   function sitePopup(site) {
     var box = node("div", null, "popup");
@@ -111,7 +112,8 @@
       a.className = "popup-incident";
       a.setAttribute("data-incident", incident.id);
       item.appendChild(a);
-      item.appendChild(node("span", " · " + incident.recency_label, "muted"));
+      var where = incident.place && incident.place !== site.name ? " · " + incident.place : "";
+      item.appendChild(node("span", where + " · " + incident.recency_label, "muted"));
       list.appendChild(item);
     });
     box.appendChild(list);
@@ -134,10 +136,7 @@
       return node("span", (site.name || "Incident site") + " · " + n + (n === 1 ? " incident" : " incidents"));
     });
     marker.addTo(map);
-    var path = marker.getElement && marker.getElement();
-    if (path) {
-      path.setAttribute("data-site", site.incidents.map(function (i) { return i.id; }).join(" "));
-    }
+    siteMarkers.push([marker, site]);
     site.incidents.forEach(function (incident) {
       byIncident[incident.id] = { marker: marker, site: site };
     });
@@ -157,6 +156,14 @@
   } else {
     map.fitBounds([[38, 28], [54, 62]]);
   }
+
+  // Markers are drawn once the map has a view: tag each site's shape with its incidents.
+  siteMarkers.forEach(function (pair) {
+    var shape = pair[0].getElement();
+    if (shape) {
+      shape.setAttribute("data-site", pair[1].incidents.map(function (i) { return i.id; }).join(" "));
+    }
+  });
 
   // The list's "Show on map" buttons: centre the site, open its popup, move focus into it.
   map.on("popupopen", function (event) {
