@@ -68,7 +68,7 @@ env.filters.update(
     type_label=type_label,
     attribute_label=attribute_label,
     format_value=format_value,
-    safe_url=safe_url,
+    http_url=safe_url,
     date_text=date_text,
     path=lambda value: quote(str(value), safe=""),
     one_or_range=data.one_or_range,

@@ -319,11 +319,13 @@ def one_or_range(text: object) -> str:
 
 def band_payload(daily: Mapping[str, Any], title: str) -> dict[str, Any]:
     """A daily P10/P50/P90 series (tonnes per day) for the chart script, in kt/day."""
+    series = {p: [round(float(v) / 1000, 3) for v in daily.get(p, [])] for p in QUANTILE_KEYS}
     return {
         "title": title,
         "unit": "thousand tonnes per day",
         "dates": list(daily.get("dates", [])),
-        **{p: [round(float(v) / 1000, 3) for v in daily.get(p, [])] for p in QUANTILE_KEYS},
+        "negative": any(v < 0 for v in series["p10"]),
+        **series,
     }
 
 
