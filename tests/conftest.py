@@ -1,52 +1,29 @@
 """Shared fixtures: a store over a temporary SQLite file, and one over PostgreSQL.
 
 PostgreSQL tests use a schema of their own per test session (dropped at the end), in
-the ``test`` database at 127.0.0.1:5432. When the server is not reachable they skip
-locally, but fail in CI (``CI=true``), where the server is part of the contract.
+the ``test`` database at 127.0.0.1:5432 (``tests/pg_support.py``). When the server is
+not reachable they skip locally, but fail in CI (``CI=true``), where the server is part
+of the contract.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+from tests.pg_support import new_pg_schema
 
 from energywatch.settings import Settings
 from energywatch.storage import Store
-
-PG_BASE = os.environ.get("ENERGYWATCH_TEST_PG", "postgresql://127.0.0.1:5432/test")
-
-
-def _pg_engine_url(schema: str | None = None) -> str:
-    url = Settings(db=PG_BASE).database_url()
-    if schema:
-        url += ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
-    return url
 
 
 @pytest.fixture(scope="session")
 def pg_schema_url() -> Iterator[str]:
     """A fresh PostgreSQL schema for this test session; yields its --db URL."""
-    schema = f"ew_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_pg_engine_url())
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # server missing or refusing
-        admin.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL at {PG_BASE} is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_BASE}: {exc}")
-    try:
-        yield PG_BASE + ("&" if "?" in PG_BASE else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with new_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from energywatch import __version__
 from energywatch.errors import (
@@ -42,6 +43,15 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# FastAPI's /docs (Swagger UI) and /redoc pages load their script and style from a CDN and
+# start with an inline script; they show the OpenAPI schema, no article text.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 _STATUS: dict[type[EnergywatchError], tuple[int, str]] = {
     NotFoundError: (404, "not_found"),
     InputError: (422, "invalid_input"),
@@ -49,6 +59,13 @@ _STATUS: dict[type[EnergywatchError], tuple[int, str]] = {
     StorageError: (503, "storage_unavailable"),
     KnowledgeBaseError: (500, "knowledge_base_error"),
 }
+_HTTP_HINTS = {
+    401: "send 'Authorization: Bearer <token>' with the server's ENERGYWATCH_API_TOKEN",
+    404: "see /docs for the paths this API serves",
+    405: "see /docs for the methods each path accepts",
+    413: "send fewer articles per request",
+}
+R = TypeVar("R", bound=Response)
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -75,7 +92,41 @@ def error_body(code: str, message: str, hint: str | None = None) -> dict[str, An
 
 
 def _error(status: int, code: str, message: str, hint: str | None = None) -> JSONResponse:
-    return JSONResponse(error_body(code, message, hint), status_code=status)
+    return _secured(JSONResponse(error_body(code, message, hint), status_code=status))
+
+
+def _secured(response: R, csp: str = CSP) -> R:
+    """The security headers every response carries (errors and 500s included)."""
+    response.headers["Content-Security-Policy"] = csp
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+class _BodyLimit:
+    """Counts a request body's bytes as they arrive, so a body sent without a
+    Content-Length (chunked) is cut off at the limit too: reading past it raises a 413,
+    which the error handlers turn into the JSON error shape."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise StarletteHTTPException(413, f"the body exceeds {self.limit:,} bytes")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -114,11 +165,15 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        return _error(exc.status_code, code, str(exc.detail))
+        response = _error(exc.status_code, code, str(exc.detail), _HTTP_HINTS.get(exc.status_code))
+        response.headers.update(exc.headers or {})  # e.g. WWW-Authenticate, Allow
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         return _error(500, "internal_error", f"unexpected {type(exc).__name__}", "see the server log")
+
+    app.add_middleware(_BodyLimit, limit=settings.api_max_body_bytes)
 
     @app.middleware("http")
     async def _limits_and_headers(
@@ -136,10 +191,8 @@ def create_app(settings: Settings) -> FastAPI:
                     "send fewer articles per request",
                 )
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        docs = request.url.path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+        return _secured(response, DOCS_CSP if docs else CSP)
 
     from fastapi.staticfiles import StaticFiles
 

@@ -7,6 +7,7 @@ Reads are open; the two endpoints that change or compute on request (``POST
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import io
 import json
@@ -15,23 +16,32 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from energywatch.api.app import Services
-from energywatch.api.queries import incident_page
-from energywatch.brief import brief_from_store, render_html, render_markdown
+from energywatch.api.queries import Assessor, assessor, incident_page
+from energywatch.brief import render_html, render_markdown
 from energywatch.brief.pdf import render_pdf
 from energywatch.errors import InputError
-from energywatch.export import FORMATS, incident_records, write_export
+from energywatch.export import FORMATS, write_export
 from energywatch.impact import run
 from energywatch.impact.result import ImpactResult
 from energywatch.impact.scenario import build_scenario
 from energywatch.ingest import ingest_items
-from energywatch.models import RejectionReason
+from energywatch.models import InputFormat, RawArticle, Rejection, RejectionReason
 from energywatch.readers import read_inputs
 from energywatch.storage import ArticleQuery
-from energywatch.views import article_detail, article_row, asset_detail, asset_row, rejection_row, status_dict
+from energywatch.views import (
+    article_detail,
+    article_row,
+    asset_detail,
+    asset_row,
+    ingest_summary,
+    rejection_row,
+    status_dict,
+)
 
 router = APIRouter(prefix="/api")
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
@@ -52,9 +62,14 @@ def writer(svc: Svc, authorization: Annotated[str | None, Header()] = None) -> N
     token = svc.settings.api_token
     if token is None:
         raise HTTPException(403, "this server is read-only: set ENERGYWATCH_API_TOKEN to allow writes")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not given or not hmac.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is required")
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    given = given.strip()
+    if scheme.lower() != "bearer" or not given or not hmac.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(
+            401,
+            "a valid 'Authorization: Bearer <token>' header is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
 
 class Page(BaseModel):
@@ -146,20 +161,23 @@ def incidents(
         sort=sort,
         limit=limit,
         offset=offset,
+        kb=svc.kb,
     )
     return Page(total=total, limit=limit, offset=offset, items=rows)
 
 
 @router.get("/incidents/{incident_id}")
-def incident(svc: Svc, incident_id: str) -> dict[str, Any]:
+def incident(request: Request, svc: Svc, incident_id: str) -> dict[str, Any]:
     """Claims by attribute with verdicts, sources with scores, contradictions, KB
     conflicts, copy edits, timeline and impact (the DESIGN §11 record, assessed)."""
-    return incident_records(svc.store, svc.kb, [svc.store.get_incident(incident_id).id])[0]
+    return assessor(request.app.state, svc.store, svc.kb).record(incident_id)
 
 
 @router.get("/incidents/{incident_id}/brief")
-def incident_brief(svc: Svc, incident_id: str, format: Literal["html", "md", "pdf"] = "html") -> Response:
-    brief = brief_from_store(svc.store, svc.kb, incident_id=incident_id)
+def incident_brief(
+    request: Request, svc: Svc, incident_id: str, format: Literal["html", "md", "pdf"] = "html"
+) -> Response:
+    brief = assessor(request.app.state, svc.store, svc.kb).brief(incident_id)
     if format == "md":
         return PlainTextResponse(render_markdown(brief), media_type="text/markdown; charset=utf-8")
     if format == "html":
@@ -235,34 +253,65 @@ def scenario(svc: Svc, body: ScenarioIn) -> ImpactResult:
     return run(built, svc.network)
 
 
+_JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/ndjson")
+
+
+def _as_lines(body: bytes, content_type: str) -> tuple[bytes, InputFormat]:
+    """The body as JSONL: a JSON object or list becomes one record per line; a body
+    declared (or recognisable) as JSONL stays as it is, each bad line rejected on its own."""
+    if content_type.split(";")[0].strip().lower() in _JSONL_TYPES:
+        return body, InputFormat.jsonl
+    try:
+        parsed = json.loads(body)
+    except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8/16/32
+        first = next(line for line in body.splitlines() if line.strip())
+        if first != body.strip():  # several lines: JSONL when the first one is a record
+            try:
+                json.loads(first)
+            except ValueError:
+                pass
+            else:
+                return body, InputFormat.jsonl
+        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "it is not UTF-8 text"
+        raise InputError(
+            f"the body is not valid JSON: {detail}{where}",
+            "send one article object, a list of them, or one object per line (JSONL)",
+        ) from exc
+    records = parsed if isinstance(parsed, list) else [parsed]
+    return b"\n".join(json.dumps(r).encode() for r in records), InputFormat.json
+
+
+def _relabel(item: RawArticle | Rejection, label: str, fmt: InputFormat) -> RawArticle | Rejection:
+    """``stdin:N`` → ``api-<digest of the body>:N``: rejections of two different bodies
+    get different ids, re-sending the same body stores nothing new."""
+    origin = label + item.origin.removeprefix("stdin")
+    if isinstance(item, Rejection):
+        return Rejection.create(origin, item.reason, item.detail, item.hint, article_id=item.article_id)
+    return item.model_copy(update={"origin": origin, "input_format": fmt})
+
+
+def _ingest(svc: Services, body: bytes, content_type: str) -> dict[str, Any]:
+    lines, fmt = _as_lines(body, content_type)
+    label = "api-" + hashlib.sha256(body).hexdigest()[:12]
+    read = read_inputs(["-"], max_bytes=svc.settings.max_file_bytes, stdin=io.BytesIO(lines))
+    report = ingest_items(svc.store, (_relabel(i, label, fmt) for i in read), svc.settings)
+    return ingest_summary(report)
+
+
 @router.post("/ingest", dependencies=[Depends(writer)])
 async def ingest_articles(request: Request, svc: Svc) -> dict[str, Any]:
-    """Articles as JSON (one object or a list) or JSONL, read with the same rules as files."""
-    body = bytearray()
-    async for chunk in request.stream():  # bounded even without a Content-Length
-        body.extend(chunk)
-        if len(body) > svc.settings.api_max_body_bytes:
-            raise HTTPException(413, f"the body exceeds {svc.settings.api_max_body_bytes:,} bytes")
+    """Articles as JSON (one object or a list) or JSONL, read with the same rules as
+    files. Stores them (cleaned, near-duplicates linked); ``energywatch process`` then
+    extracts and resolves them into incidents."""
+    body = await request.body()  # bounded by the app's body limit, Content-Length or not
     if not body.strip():
         raise InputError("the request body is empty", "send one article object, a list, or JSONL")
-    kind = "json" if bytes(body.lstrip()[:1]) in (b"{", b"[") else "jsonl"
-    if kind == "json":
-        try:
-            json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"the body is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
-    if kind == "json":  # one object or a list of them: the same records, one per line
-        parsed = json.loads(body)
-        records = parsed if isinstance(parsed, list) else [parsed]
-        body = bytearray(b"\n".join(json.dumps(r).encode() for r in records))
-    items = read_inputs(["-"], max_bytes=svc.settings.max_file_bytes, stdin=io.BytesIO(bytes(body)))
-    report = ingest_items(svc.store, items, svc.settings)
-    return {
-        "inserted": report.inserted,
-        "unchanged": report.unchanged,
-        "near_duplicates": report.near_duplicates,
-        "rejections": [rejection_row(r) for r in report.rejections],
-    }
+    summary = await run_in_threadpool(_ingest, svc, body, request.headers.get("content-type", ""))
+    found: Assessor | None = getattr(request.app.state, "assessor", None)
+    if found is not None:
+        found.invalidate()
+    return summary
 
 
 @router.get("/export")
