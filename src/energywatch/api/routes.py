@@ -15,9 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from energywatch.api.app import Services
@@ -43,10 +44,37 @@ from energywatch.views import (
     status_dict,
 )
 
-router = APIRouter(prefix="/api")
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["not_found"])
+    message: str
+    hint: str | None = None
+
+
+class ErrorOut(BaseModel):
+    """The one shape of every error response."""
+
+    error: ErrorDetail
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    described = {
+        400: "The body is not text in JSON's encoding (UTF-8)",
+        401: "No valid bearer token",
+        403: "The server is read-only (no ENERGYWATCH_API_TOKEN)",
+        404: "Unknown id",
+        413: "Request body over the limit (ENERGYWATCH_API_MAX_BODY_BYTES)",
+        422: "Invalid parameters or body",
+    }
+    return {s: {"model": ErrorOut, "description": described[s]} for s in statuses}
+
+
+router = APIRouter(prefix="/api", responses=_errors(422))
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
 Status = Literal["agreed", "contested", "single-source", "unsupported"]
+WRITE_ERRORS = _errors(400, 401, 403, 413)
+bearer = HTTPBearer(auto_error=False, description="The server's ENERGYWATCH_API_TOKEN.")
 
 
 def services(request: Request) -> Services:
@@ -57,14 +85,13 @@ def services(request: Request) -> Services:
 Svc = Annotated[Services, Depends(services)]
 
 
-def writer(svc: Svc, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Write access: the configured token, compared in constant time."""
+def writer(svc: Svc, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+    """Write access: ``Authorization: Bearer <api_token>``, compared in constant time."""
     token = svc.settings.api_token
     if token is None:
         raise HTTPException(403, "this server is read-only: set ENERGYWATCH_API_TOKEN to allow writes")
-    scheme, _, given = (authorization or "").strip().partition(" ")
-    given = given.strip()
-    if scheme.lower() != "bearer" or not given or not hmac.compare_digest(given.encode(), token.encode()):
+    given = credentials.credentials.strip() if credentials else ""
+    if not given or not hmac.compare_digest(given.encode(), token.encode()):
         raise HTTPException(
             401,
             "a valid 'Authorization: Bearer <token>' header is required",
@@ -120,7 +147,7 @@ def articles(
     return Page(total=total, limit=limit, offset=offset, items=[article_row(a) for a in found])
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id}", responses=_errors(404))
 def article(svc: Svc, article_id: str) -> dict[str, Any]:
     return article_detail(svc.store.get_article(article_id))
 
@@ -166,14 +193,24 @@ def incidents(
     return Page(total=total, limit=limit, offset=offset, items=rows)
 
 
-@router.get("/incidents/{incident_id}")
+@router.get("/incidents/{incident_id}", responses=_errors(404))
 def incident(request: Request, svc: Svc, incident_id: str) -> dict[str, Any]:
     """Claims by attribute with verdicts, sources with scores, contradictions, KB
     conflicts, copy edits, timeline and impact (the DESIGN §11 record, assessed)."""
     return assessor(request.app.state, svc.store, svc.kb).record(incident_id)
 
 
-@router.get("/incidents/{incident_id}/brief")
+@router.get(
+    "/incidents/{incident_id}/brief",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The brief: HTML page, Markdown text or PDF download",
+            "content": {"text/html": {}, "text/markdown": {}, "application/pdf": {}},
+        },
+        **_errors(404),
+    },
+)
 def incident_brief(
     request: Request, svc: Svc, incident_id: str, format: Literal["html", "md", "pdf"] = "html"
 ) -> Response:
@@ -206,7 +243,7 @@ def assets(
     return Page(total=len(rows), limit=limit, offset=offset, items=rows[offset : offset + limit])
 
 
-@router.get("/assets/{asset_id}")
+@router.get("/assets/{asset_id}", responses=_errors(404))
 def asset(svc: Svc, asset_id: str) -> dict[str, Any]:
     """The asset with its incident history in the store and its role in the flow network."""
     found = svc.kb.get(asset_id)
@@ -215,6 +252,9 @@ def asset(svc: Svc, asset_id: str) -> dict[str, Any]:
         "incidents": history,
         "on_export_network": found.id in svc.network.node_ids,
     }
+
+
+MAX_SAMPLE_DAYS = 20_000_000
 
 
 class ScenarioIn(BaseModel):
@@ -227,15 +267,22 @@ class ScenarioIn(BaseModel):
     end: dt.date | None = None
     ramp_back: str = Field(default="0d", max_length=20)
     out_of_service: list[str] = Field(default_factory=list, max_length=10)
-    kazakh_rate: float | None = None
-    price: float | None = None
+    kazakh_rate: float | None = Field(default=None, allow_inf_nan=False)
+    price: float | None = Field(default=None, allow_inf_nan=False)
     samples: int = Field(default=10_000, ge=1, le=200_000)
-    horizon: int = Field(default=365, ge=1, le=3650)
+    horizon: int = Field(default=365, ge=1, le=3650, description="Days; samples × horizon ≤ 20,000,000.")
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
 
-@router.post("/scenarios", response_model=ImpactResult, dependencies=[Depends(writer)])
+@router.post(
+    "/scenarios", response_model=ImpactResult, dependencies=[Depends(writer)], responses=WRITE_ERRORS
+)
 def scenario(svc: Svc, body: ScenarioIn) -> ImpactResult:
+    if body.samples * body.horizon > MAX_SAMPLE_DAYS:  # bounds the time and memory of one request
+        raise InputError(
+            f"samples × horizon is {body.samples * body.horizon:,}; the limit is {MAX_SAMPLE_DAYS:,}",
+            "use fewer samples or a shorter horizon",
+        )
     built = build_scenario(
         body.asset,
         capacity_loss=body.capacity_loss,
@@ -254,6 +301,15 @@ def scenario(svc: Svc, body: ScenarioIn) -> ImpactResult:
 
 
 _JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/ndjson")
+
+
+_EXPORT_MEDIA = {
+    "json": "application/json",
+    "acled-csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "plover-jsonl": "application/x-ndjson",
+}
+assert set(_EXPORT_MEDIA) == set(FORMATS)
 
 
 def _as_lines(body: bytes, content_type: str) -> tuple[bytes, InputFormat]:
@@ -299,7 +355,53 @@ def _ingest(svc: Services, body: bytes, content_type: str) -> dict[str, Any]:
     return ingest_summary(report)
 
 
-@router.post("/ingest", dependencies=[Depends(writer)])
+_ARTICLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One article (README, Inputs): text or html is required.",
+    "properties": {
+        "id": {"type": "string"},
+        "url": {"type": "string"},
+        "outlet": {"type": "string"},
+        "title": {"type": "string"},
+        "published": {"type": ["string", "null"], "examples": ["2025-02-17"]},
+        "text": {"type": "string"},
+        "html": {"type": "string"},
+        "language": {"type": "string"},
+    },
+}
+_INGEST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"anyOf": [_ARTICLE_SCHEMA, {"type": "array", "items": _ARTICLE_SCHEMA}]}
+            },
+            "application/x-ndjson": {
+                "schema": {"type": "string", "description": "One article object per line (JSONL)."}
+            },
+        },
+    }
+}
+
+
+class IngestOut(BaseModel):
+    """What an ingest did (the shape of ``energywatch ingest --json``)."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+    near_duplicates: dict[str, str] = Field(description="article id → id of the article it copies")
+    rejected: list[dict[str, Any]] = Field(description="each refused input with its reason and hint")
+    article_ids: list[str]
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestOut,
+    dependencies=[Depends(writer)],
+    responses=WRITE_ERRORS,
+    openapi_extra=_INGEST_BODY,
+)
 async def ingest_articles(request: Request, svc: Svc) -> dict[str, Any]:
     """Articles as JSON (one object or a list) or JSONL, read with the same rules as
     files. Stores them (cleaned, near-duplicates linked); ``energywatch process`` then
@@ -314,15 +416,17 @@ async def ingest_articles(request: Request, svc: Svc) -> dict[str, Any]:
     return summary
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Every incident in the chosen format (docs/exports.md)",
+            "content": {m: {} for m in _EXPORT_MEDIA.values()},
+        }
+    },
+)
 def export(svc: Svc, format: Literal["json", "acled-csv", "geojson", "plover-jsonl"] = "json") -> Response:
     buffer = io.StringIO()
     write_export(svc.store, svc.kb, format, buffer)
-    media = {
-        "json": "application/json",
-        "acled-csv": "text/csv; charset=utf-8",
-        "geojson": "application/geo+json",
-        "plover-jsonl": "application/x-ndjson",
-    }[format]
-    assert format in FORMATS
-    return Response(buffer.getvalue(), media_type=media)
+    return Response(buffer.getvalue(), media_type=_EXPORT_MEDIA[format])
