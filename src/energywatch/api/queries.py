@@ -146,6 +146,7 @@ class Assessor:
         self._state: tuple[Any, ...] | None = None
         self._checked = -float("inf")
         self._refreshing = False
+        self._thread: threading.Thread | None = None
 
     def _store_state(self) -> tuple[Any, ...]:
         status = self.store.status()
@@ -173,6 +174,12 @@ class Assessor:
             with self._lock:
                 self._refreshing = False
 
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a background recomputation, if one is running."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
     def invalidate(self) -> None:
         with self._lock:
             self._checked = -float("inf")
@@ -190,7 +197,8 @@ class Assessor:
                 return current
             if current is not None and self.background:
                 self._refreshing = True
-                threading.Thread(target=self._refresh, args=(state,), daemon=True).start()
+                self._thread = threading.Thread(target=self._refresh, args=(state,), daemon=True)
+                self._thread.start()
                 return current
         with self._computing:  # first use (or no background): compute, once for all waiters
             with self._lock:
