@@ -188,6 +188,7 @@ def test_an_incident_opens_from_its_map_marker(page: Any, site: Site, watch: Wat
     page.locator(f"path.incident-marker[data-site~='{site.kropotkinskaya}']").click()
     link = page.locator(f".leaflet-popup a[data-incident='{site.kropotkinskaya}']")
     link.wait_for()
+    page.wait_for_timeout(400)  # the popup fades in
     _shot(page, site, "overview-popup")
     link.click()
     page.wait_for_url(f"**/incidents/{site.kropotkinskaya}")
@@ -305,6 +306,7 @@ def test_untrusted_text_is_shown_escaped_and_never_runs(chromium: Any, site: Sit
     popup = page.locator(f".leaflet-popup li:has(a[data-incident='{site.hostile}'])")
     assert KB_NAME in popup.inner_text()
     _no_live_payload(page)
+    page.wait_for_timeout(400)
     _shot(page, site, "xss-map-popup")
     watch.assert_clean(page)
     page.context.close()
