@@ -312,11 +312,6 @@ def test_untrusted_text_is_shown_escaped_and_never_runs(chromium: Any, site: Sit
     page.context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the HTML brief carries an inline <style>, which the app's CSP (style-src 'self') blocks: "
-    "served by /api/incidents/{id}/brief it shows unstyled (api/routes.py)",
-)
 def test_the_html_brief_renders_under_the_apps_csp(page: Any, site: Site, watch: Watch) -> None:
     page.goto(site.base + BRIEF.format(site.kropotkinskaya))
     page.wait_for_load_state("load")

@@ -195,9 +195,10 @@ def score_sources(
         if original is None:
             continue
         original_outlet = outlet_of.get(original)
-        if original_outlet == article.source.name:
+        own = outlet_of[article.id]
+        if original_outlet == own:
             continue
-        records[article.source.name].copies += 1
+        records[own].copies += 1
         if original_outlet is not None:
             copied_originals.setdefault(original_outlet, set()).add(original)
     for name, originals in copied_originals.items():

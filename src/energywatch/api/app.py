@@ -97,7 +97,8 @@ def _error(status: int, code: str, message: str, hint: str | None = None) -> JSO
 
 def _secured(response: R, csp: str = CSP) -> R:
     """The security headers every response carries (errors and 500s included)."""
-    response.headers["Content-Security-Policy"] = csp
+    # A route may send its own, stricter-shaped policy (the self-contained HTML brief).
+    response.headers.setdefault("Content-Security-Policy", csp)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

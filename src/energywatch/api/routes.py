@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from energywatch.api.app import Services
 from energywatch.api.queries import Assessor, assessor, incident_page
 from energywatch.brief import render_html, render_markdown
+from energywatch.brief.html import content_security_policy as brief_csp
 from energywatch.brief.pdf import render_pdf
 from energywatch.errors import InputError
 from energywatch.export import FORMATS, write_export
@@ -218,7 +219,8 @@ def incident_brief(
     if format == "md":
         return PlainTextResponse(render_markdown(brief), media_type="text/markdown; charset=utf-8")
     if format == "html":
-        return Response(render_html(brief), media_type="text/html; charset=utf-8")
+        policy = {"Content-Security-Policy": brief_csp()}  # its inline stylesheet, by hash
+        return Response(render_html(brief), media_type="text/html; charset=utf-8", headers=policy)
     with tempfile.TemporaryDirectory(prefix="energywatch-brief-") as tmp:
         path = Path(tmp) / "brief.pdf"
         render_pdf(brief, path)

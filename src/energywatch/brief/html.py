@@ -8,6 +8,9 @@ labels and are the only markup inserted as-is. Links are written only for http(s
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
@@ -185,4 +188,14 @@ def render_html(brief: Brief) -> str:
         ],
         urls={s.number: safe_url(s.url) for s in brief.sources},
         kb_urls={k.id: safe_url(k.url) for k in brief.kb_sources},
+    )
+
+
+def content_security_policy() -> str:
+    """A CSP header value under which the HTML brief renders as it is: its one inline
+    stylesheet allowed by hash, nothing else loaded (a server can send this with it)."""
+    digest = base64.b64encode(hashlib.sha256(_CSS.encode("utf-8")).digest()).decode("ascii")
+    return (
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
     )
