@@ -71,12 +71,8 @@ class Watch:
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def assert_clean(self, page: Any, *, inline_style_blocked: bool = False) -> None:
-        """``inline_style_blocked``: tolerate (only) a blocked inline stylesheet."""
+    def assert_clean(self, page: Any) -> None:
         violations = page.evaluate("window.__csp || []")
-        if inline_style_blocked:
-            violations = [v for v in violations if not v.startswith("style-src")]
-            self.errors = [e for e in self.errors if "inline style" not in e]
         assert not self.dialogs, f"a dialog opened: {self.dialogs}"
         assert not violations, f"Content-Security-Policy violations: {violations}"
         assert not self.errors, f"errors on the page: {self.errors}"
@@ -295,7 +291,7 @@ def test_untrusted_text_is_shown_escaped_and_never_runs(chromium: Any, site: Sit
             assert text in body, f"{path}: {text!r} is not shown as text"
         _no_live_payload(page)
         page.mouse.move(200, 300)
-        watch.assert_clean(page, inline_style_blocked=path.startswith("/api/"))  # see the xfail below
+        watch.assert_clean(page)
         _shot(page, site, "xss-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-"))
     # Map popups and tooltips are built from text nodes too.
     _overview(page, site)
@@ -313,6 +309,7 @@ def test_untrusted_text_is_shown_escaped_and_never_runs(chromium: Any, site: Sit
 
 
 def test_the_html_brief_renders_under_the_apps_csp(page: Any, site: Site, watch: Watch) -> None:
+    """The brief's own stylesheet is allowed by its hash; nothing else inline is."""
     page.goto(site.base + BRIEF.format(site.kropotkinskaya))
     page.wait_for_load_state("load")
     watch.assert_clean(page)

@@ -35,11 +35,10 @@ from starlette.concurrency import run_in_threadpool
 from energywatch import __version__
 from energywatch.api import dashboard_data as data
 from energywatch.api.app import Services
-from energywatch.api.queries import incident_page
+from energywatch.api.queries import assessor, incident_page
 from energywatch.brief.formatting import asset_name, attribute_label, date_text, format_value, type_label
 from energywatch.brief.markdown import safe_url
 from energywatch.errors import InputError, NotFoundError
-from energywatch.export import incident_records
 from energywatch.impact import run
 from energywatch.impact.from_incident import scenario_for
 from energywatch.impact.scenario import build_scenario
@@ -140,7 +139,8 @@ def incident(request: Request, incident_id: str) -> HTMLResponse:
         found = svc.store.get_incident(incident_id)
     except NotFoundError as exc:
         return _not_found(request, exc)
-    record = incident_records(svc.store, svc.kb, [found.id])[0]
+    # Assessed like the API's detail view: this incident only, whole-store source scores cached.
+    record = assessor(request.app.state, svc.store, svc.kb).record(found.id)
     ids = [*record["articles"], *(e["original"] for e in record["copy_edits"])]
     ids += [c["article"] for c in record["kb_conflicts"]]
     articles = _articles(svc, ids)
