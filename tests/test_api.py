@@ -788,7 +788,7 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
     assert set(paths["/api/ingest"]) == {"post"}
 
 
-# --------------------------------------------------------------------------- known library bugs
+# --------------------------------------------------------------------------- regressions
 
 
 def test_outletless_copies_do_not_break_scores(demo_db: str, tmp_path: Path) -> None:
