@@ -97,3 +97,40 @@ def test_orenburg_outage_cuts_karachaganak_as_observed(network: Network) -> None
     assert observed[0] <= high
     # Lost production: no alternative route takes any of it.
     assert float(np.max(sim.absorbed_mt)) < 1e-12
+
+
+def test_an_incident_reported_over_in_hours_gets_a_valid_scenario(network: Network) -> None:
+    from energywatch.impact.from_incident import scenario_for
+    from energywatch.models import Claim, DateRange, ExtractedEvent, Incident
+
+    def claim(field: str, value: object) -> Claim:
+        return Claim(
+            article_id="a",
+            field=field,
+            value=value,
+            raw="x",
+            start=0,
+            end=1,
+            sentence_start=0,
+            sentence_end=1,
+        )
+
+    event = ExtractedEvent.model_validate(
+        {
+            "article_id": "a", "index": 0, "category": "attack", "type": "drone_strike",
+            "trigger": "struck", "trigger_start": 0,
+            "claims": [claim("flow_reduction_pct", [20, 20]), claim("duration_days", [0.2, 0.3])],
+        }
+    )  # fmt: skip
+    incident = Incident(
+        id="inc-x", category="attack", type="drone_strike",
+        date=DateRange(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 1), precision="day"),
+        assets=["tengiz_field"], articles=["a"], events=[event],
+    )  # fmt: skip
+    scenario, basis = scenario_for(incident, network, samples=100)
+    assert scenario is not None
+    assert (scenario.disruptions[0].duration_days.low, scenario.disruptions[0].duration_days.high) == (
+        0.3,
+        0.3,
+    )
+    assert "duration 0.3–0.3 days" in basis[-1]

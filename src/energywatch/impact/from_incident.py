@@ -83,7 +83,9 @@ def scenario_for(incident: Incident, network: Network, samples: int) -> tuple[Sc
         f"flow reduction {loss[0] * 100:g}–{loss[1] * 100:g}% from {len(flows)} reported version(s)",
     ]
     if durations:
-        days = (max(min(low for low, _ in durations), 0.5), max(high for _, high in durations))
+        longest = max(high for _, high in durations)
+        # Half a day at least, unless every report says less ("restored within hours").
+        days = (min(max(min(low for low, _ in durations), 0.5), longest), longest)
         basis.append(f"duration {days[0]:g}–{days[1]:g} days from {len(durations)} reported version(s)")
     else:
         days = DEFAULT_DURATION_DAYS
