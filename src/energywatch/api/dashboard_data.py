@@ -390,7 +390,7 @@ def network_role(network: Network, kb: KnowledgeBase, asset_id: str) -> NetworkR
         at = order.index(asset_id)
         section = stations[at].section
         in_section = [s for s in stations if s.section == section]
-        through = sum(s.flow for s in network.supplies if order.index(s.enters) <= at)
+        through = network.flow_through(asset_id)
         joining = [s.name for s in network.supplies if s.enters == asset_id]
         facts += [
             ("Position", f"station {at + 1} of {len(stations)} (from Tengiz towards the sea)"),

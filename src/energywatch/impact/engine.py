@@ -145,11 +145,7 @@ class _Model:
         }
         self.section_of = {s.id: s.section for s in stations}
         self.first_day = min(d.start_day for d in scenario.disruptions)
-        self.through: dict[str, float] = {}
-        passed = 0.0
-        for station in network.route.stations:
-            passed += sum(self.supply[s.id] for s in network.supplies if s.enters == station.id)
-            self.through[station.id] = passed
+        self.through = {s.id: network.flow_through(s.id, scale) for s in stations}
 
     def _section_caps(self, loss_of: dict[str, Array]) -> dict[str, Val]:
         """Each section's capacity today: its bypassed stations' lost head adds up over

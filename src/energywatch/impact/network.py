@@ -162,6 +162,17 @@ class Network(_Record):
             *(a.id for a in self.alternatives),
         ]
 
+    def flow_through(self, station_id: str, kazakh_scale: float = 1.0) -> float:
+        """Baseline flow (Mt/yr) passing ``station_id``: every supply entering at or before
+        it, the exporter's scaled by ``kazakh_scale`` (a scenario's Kazakh rate)."""
+        order = [s.id for s in self.route.stations]
+        at = order.index(station_id)
+        return sum(
+            s.flow * (kazakh_scale if s.country == self.meta.exporter else 1.0)
+            for s in self.supplies
+            if order.index(s.enters) <= at
+        )
+
     @property
     def kazakh_cpc_flow(self) -> float:
         return sum(s.flow for s in self.supplies if s.country == self.meta.exporter)

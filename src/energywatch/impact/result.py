@@ -180,11 +180,7 @@ def _station_notes(network: Network, scenario: Scenario, sim: Simulation) -> lis
         exponent = network.pumping_station_hydraulics.flow_head_exponent
         cap = network.route.capacity(section)
         high, low = (cap * (1 - f / k) ** exponent for f in (d.capacity_loss.low, d.capacity_loss.high))
-        through = sum(
-            s.flow * (scale if s.country == network.meta.exporter else 1.0)
-            for s in network.supplies
-            if order.index(s.enters) <= at
-        )
+        through = network.flow_through(d.asset, scale)
         verdict = (
             "the cap costs no volume"
             if low >= through
