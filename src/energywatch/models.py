@@ -369,3 +369,31 @@ class IngestReport(Record):
     @property
     def seen(self) -> int:
         return len(self.inserted) + len(self.updated) + len(self.unchanged) + len(self.rejections)
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+class AlertKind(StrEnum):
+    new_incident = "new_incident"
+    update = "update"
+
+
+class Alert(Record):
+    """One message about one incident, sent once to every channel of the rules it matched.
+
+    ``id`` is stable (incident lineage + kind + sequence), so a channel that sees the same
+    id twice (a delivery retried after a crash) can drop the second one; webhooks carry
+    it as ``X-Energywatch-Alert-Id``, email as its Message-ID, the JSONL file skips it.
+    ``incident`` is a JSON-shaped snapshot of what the alert was raised on.
+    """
+
+    id: str = Field(min_length=1)
+    kind: AlertKind
+    incident_id: str
+    rules: list[str] = Field(default_factory=list)
+    created: dt.datetime
+    title: str
+    summary: str = ""
+    changes: list[str] = Field(default_factory=list)
+    incident: dict[str, Any] = Field(default_factory=dict)
