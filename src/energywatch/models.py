@@ -397,3 +397,80 @@ class Alert(Record):
     summary: str = ""
     changes: list[str] = Field(default_factory=list)
     incident: dict[str, Any] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- live monitoring
+
+
+class SourceHealth(Record):
+    """What the watcher knows about one configured source, persisted across restarts.
+
+    ``etag``/``last_modified`` drive the next conditional GET; ``breaker_open_until`` is
+    set after too many failures in a row, and the source is not polled until then.
+    """
+
+    name: str
+    kind: str
+    target: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_poll_at: dt.datetime | None = None
+    last_success_at: dt.datetime | None = None
+    last_error_at: dt.datetime | None = None
+    last_error: str | None = None
+    last_error_reason: str | None = None
+    consecutive_failures: int = 0
+    breaker_open_until: dt.datetime | None = None
+    next_poll_at: dt.datetime | None = None
+    polls: int = 0
+    items_seen: int = 0
+    items_new: int = 0
+    articles_ingested: int = 0
+    items_failed: int = 0
+
+
+ItemStatus = Literal["ingested", "rejected", "failed", "skipped"]
+
+
+class WatchedItem(Record):
+    """One item a source listed. ``failed`` items are retried up to a limit; the others
+    are final, so a restart never fetches them again."""
+
+    source: str
+    item_key: str
+    url: str | None = None
+    url_key: str | None = None
+    status: ItemStatus
+    detail: str | None = None
+    article_id: str | None = None
+    attempts: int = 1
+
+
+class AlertLineage(Record):
+    """An incident followed across re-resolution (its id may change as reports join it):
+    the articles it was last seen with and the snapshot its last alert was raised on.
+    ``alerted`` is False for incidents recorded silently (existing at first start, or
+    not yet matching any rule)."""
+
+    lineage: str
+    incident_id: str
+    articles: list[str]
+    snapshot: dict[str, Any]
+    alerted: bool
+    alerts: int = 0
+
+
+OutboxStatus = Literal["pending", "delivered", "failed"]
+
+
+class OutboxEntry(Record):
+    """One alert due on one channel. ``failed`` is final (a permanent error, or too many
+    attempts); ``pending`` rows are retried from ``next_attempt_at``."""
+
+    alert: Alert
+    channel: str
+    status: OutboxStatus = "pending"
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: dt.datetime
+    delivered_at: dt.datetime | None = None

@@ -529,3 +529,17 @@ def _extract_html(html: str, origin: str, fmt: InputFormat) -> RawArticle:
         html=html,
         language=language.group(0).lower() if language else None,
     )
+
+
+def read_html_page(data: bytes, origin: str, *, charset: str | None = None) -> RawArticle:
+    """An article from a fetched web page (live monitoring). The charset the server
+    declared is tried before the page's own ``<meta charset>``; raises ``RefusedError``
+    (the caller turns it into a Rejection at its own origin)."""
+    if charset:
+        if not data.strip():
+            raise RefusedError(Reason.empty_text, "the page is empty", "check the link; it may have moved")
+        check_binary(data[:SNIFF_BYTES])
+        text = decode(data, charset)
+    else:
+        text = decode_document(data, html=True)
+    return _extract_html(text, origin, InputFormat.html)

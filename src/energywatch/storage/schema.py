@@ -204,3 +204,79 @@ incident_assets = Table(
     ),
     Column("asset_id", String(200), primary_key=True, index=True),
 )
+
+# --------------------------------------------------------------------------- live monitoring
+
+# One row per configured source: conditional-GET validators, health and circuit breaker.
+watch_sources = Table(
+    "watch_sources",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_poll_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_error_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("last_error_reason", String(64)),
+    Column("consecutive_failures", Integer, nullable=False),
+    Column("breaker_open_until", DateTime(timezone=True)),
+    Column("next_poll_at", DateTime(timezone=True)),
+    Column("polls", Integer, nullable=False),
+    Column("items_seen", Integer, nullable=False),
+    Column("items_new", Integer, nullable=False),
+    Column("articles_ingested", Integer, nullable=False),
+    Column("items_failed", Integer, nullable=False),
+)
+
+# Every item a source listed, so a restart neither fetches nor ingests it again.
+# ``url_key`` (hash of the normalised link) catches feeds that re-list an old story
+# under a new id.
+watch_items = Table(
+    "watch_items",
+    metadata,
+    Column("source", String(200), primary_key=True),
+    Column("item_key", String(64), primary_key=True),
+    Column("url", Text),
+    Column("url_key", String(64), index=True),
+    Column("status", String(16), nullable=False),
+    Column("detail", Text),
+    Column("article_id", String(200)),
+    Column("attempts", Integer, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per incident lineage an alert was raised on: the incident may change id as
+# reports join it, so it is followed by its articles. ``snapshot`` holds what counts as
+# a material change (alerts.Snapshot).
+watch_alert_lineages = Table(
+    "watch_alert_lineages",
+    metadata,
+    Column("lineage", String(64), primary_key=True),
+    Column("incident_id", String(200), nullable=False, index=True),
+    Column("articles", JSON, nullable=False),
+    Column("snapshot", JSON, nullable=False),
+    Column("alerted", Boolean, nullable=False),
+    Column("alerts", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# The outbox: an alert is written here in the same transaction as its lineage, then
+# delivered; a row is marked delivered per channel, so a restart sends only what is due.
+watch_outbox = Table(
+    "watch_outbox",
+    metadata,
+    Column("alert_id", String(64), primary_key=True),
+    Column("channel", String(200), primary_key=True),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+)

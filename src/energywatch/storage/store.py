@@ -36,6 +36,7 @@ from energywatch.settings import Settings
 from energywatch.storage import schema
 from energywatch.storage.engine import create_db_engine, migrate
 from energywatch.storage.incidents import IncidentStoreMixin
+from energywatch.storage.watch_state import WatchStoreMixin
 
 A = schema.articles
 
@@ -121,7 +122,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-class Store(IncidentStoreMixin):
+class Store(IncidentStoreMixin, WatchStoreMixin):
     """Typed access to one database (SQLite file or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:
