@@ -1,0 +1,1 @@
+"""Live monitoring: watch feeds, detect new or changed incidents, and deliver alerts."""
