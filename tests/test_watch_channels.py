@@ -249,14 +249,16 @@ def test_webhook_missing_secret_variable_is_a_config_error() -> None:
 def test_webhook_logs_retries_and_delivery(
     receiver: WebhookReceiver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    receiver.fail_next(1)
-    with caplog.at_level(logging.INFO, logger="energywatch.watch"):
+    receiver.fail_next(1, status=502)
+    with caplog.at_level(logging.DEBUG, logger="energywatch.watch"):
         deliver_once(webhook(receiver.url), make_alert())
-    events = [(r.event, r.channel, r.alert_id) for r in caplog.records]  # type: ignore[attr-defined]
+    records = [r for r in caplog.records if r.name == "energywatch.watch"]
+    events = [(r.levelname, r.event, r.channel, r.alert_id) for r in records]  # type: ignore[attr-defined]
     assert events == [
-        ("alert.retry", "ops-hook", "inc-42.new.1"),
-        ("alert.delivered", "ops-hook", "inc-42.new.1"),
+        ("WARNING", "delivery_retry", "ops-hook", "inc-42.new.1"),
+        ("DEBUG", "channel_delivered", "ops-hook", "inc-42.new.1"),
     ]
+    assert records[0].detail.startswith("HTTP 502")  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- email

@@ -263,6 +263,13 @@ class Channel(Protocol):
 
 
 def _extra(event: str, channel: str, alert: Alert | None = None, **more: Any) -> dict[str, Any]:
+    """Structured fields in the shape of the watcher's other log records.
+
+    Per-channel outcomes (``channel_delivered``, ``channel_failed``) go out at DEBUG:
+    the watch loop already reports each delivery once (``alert_delivered``,
+    ``delivery_failed``) with the ``DeliveryError`` text; what only a channel sees
+    (retries, repairs, refused recipients) is logged here at WARNING.
+    """
     fields: dict[str, Any] = {"event": event, "channel": channel}
     if alert is not None:
         fields["alert_id"] = alert.id
@@ -305,10 +312,10 @@ class ConsoleChannel:
                 self.name,
                 alert.id,
                 exc,
-                extra=_extra("alert.console_failed", self.name, alert),
+                extra=_extra("console_failed", self.name, alert, detail=str(exc)),
             )
             return
-        log.debug("alert %s printed", alert.id, extra=_extra("alert.delivered", self.name, alert))
+        log.debug("alert %s printed", alert.id, extra=_extra("channel_delivered", self.name, alert))
 
     def close(self) -> None:
         """Nothing to release: the stream belongs to the caller."""
@@ -342,7 +349,7 @@ class JsonlChannel:
                     "alert %s already in %s; skipped",
                     alert.id,
                     self.path,
-                    extra=_extra("alert.duplicate", self.name, alert),
+                    extra=_extra("alert_duplicate", self.name, alert, path=str(self.path)),
                 )
                 return
             line = (json.dumps(alert_payload(alert)) + "\n").encode("utf-8")
@@ -356,8 +363,8 @@ class JsonlChannel:
                     channel_type="jsonl",
                 ) from exc
             self._written.add(alert.id)
-        log.info(
-            "alert %s written to %s", alert.id, self.path, extra=_extra("alert.delivered", self.name, alert)
+        log.debug(
+            "alert %s written to %s", alert.id, self.path, extra=_extra("channel_delivered", self.name, alert)
         )
 
     def close(self) -> None:
@@ -401,7 +408,7 @@ def _load_alert_ids(path: Path, name: str) -> set[str]:
                     "%s line %d is not an alert record; left as it is",
                     path,
                     number,
-                    extra=_extra("jsonl.bad_line", name, line=number),
+                    extra=_extra("jsonl_bad_line", name, path=str(path), line=number),
                 )
             else:
                 ids.add(alert_id)
@@ -417,7 +424,7 @@ def _load_alert_ids(path: Path, name: str) -> set[str]:
             log.warning(
                 "%s: last line was missing its newline (interrupted write); completed it",
                 path,
-                extra=_extra("jsonl.repaired", name),
+                extra=_extra("jsonl_repaired", name, path=str(path), removed_bytes=0),
             )
         else:
             fh.truncate(offset)
@@ -425,7 +432,7 @@ def _load_alert_ids(path: Path, name: str) -> set[str]:
                 "%s: removed a partial last line of %d bytes left by an interrupted write",
                 path,
                 len(tail),
-                extra=_extra("jsonl.repaired", name, removed_bytes=len(tail)),
+                extra=_extra("jsonl_repaired", name, path=str(path), removed_bytes=len(tail)),
             )
         fh.flush()
         os.fsync(fh.fileno())
@@ -597,12 +604,12 @@ class WebhookChannel:
         for attempt in range(1, attempts + 1):
             failure = self._attempt(alert, body)
             if failure is None:
-                log.info(
+                log.debug(
                     "alert %s delivered to %s (attempt %d)",
                     alert.id,
                     self.name,
                     attempt,
-                    extra=_extra("alert.delivered", self.name, alert, attempt=attempt),
+                    extra=_extra("channel_delivered", self.name, alert, attempt=attempt),
                 )
                 return
             tried = f"after {attempt} attempt{'s' if attempt > 1 else ''}"
@@ -619,7 +626,14 @@ class WebhookChannel:
                 self.name,
                 failure.detail,
                 delay,
-                extra=_extra("alert.retry", self.name, alert, attempt=attempt, delay_s=delay),
+                extra=_extra(
+                    "delivery_retry",
+                    self.name,
+                    alert,
+                    attempt=attempt,
+                    delay_s=round(delay, 3),
+                    detail=failure.detail,
+                ),
             )
             if self._sleep(delay):
                 self._log_failure(alert, failure.detail, attempt)
@@ -627,12 +641,12 @@ class WebhookChannel:
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     def _log_failure(self, alert: Alert, detail: str, attempt: int) -> None:
-        log.warning(
+        log.debug(
             "alert %s not delivered to %s: %s",
             alert.id,
             self.name,
             detail,
-            extra=_extra("alert.failed", self.name, alert, attempt=attempt),
+            extra=_extra("channel_failed", self.name, alert, attempt=attempt, detail=detail),
         )
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
@@ -781,7 +795,7 @@ class EmailChannel:
             log.warning(
                 "email channel %s logs in without TLS: the password crosses the network in clear",
                 self.name,
-                extra=_extra("email.plaintext_login", self.name),
+                extra=_extra("email_plaintext_login", self.name),
             )
 
     def close(self) -> None:
@@ -824,18 +838,21 @@ class EmailChannel:
                 "alert %s: SMTP server refused %s",
                 alert.id,
                 ", ".join(sorted(refused)),
-                extra=_extra("alert.partly_refused", self.name, alert, refused=sorted(refused)),
+                extra=_extra("email_partly_refused", self.name, alert, refused=sorted(refused)),
             )
-        log.info(
+        log.debug(
             "alert %s mailed to %d recipients",
             alert.id,
             len(self.config.recipients) - len(refused),
-            extra=_extra("alert.delivered", self.name, alert),
+            extra=_extra("channel_delivered", self.name, alert),
         )
 
     def _failed(self, alert: Alert, detail: str, transient: bool) -> DeliveryError:
-        log.warning(
-            "alert %s not mailed: %s", alert.id, detail, extra=_extra("alert.failed", self.name, alert)
+        log.debug(
+            "alert %s not mailed: %s",
+            alert.id,
+            detail,
+            extra=_extra("channel_failed", self.name, alert, detail=detail),
         )
         return self._error(detail, transient=transient)
 
