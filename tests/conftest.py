@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from tests.pg_support import new_pg_schema
 
+from energywatch.kb import KnowledgeBase, load_knowledge_base
 from energywatch.settings import Settings
 from energywatch.storage import Store
 
@@ -36,7 +37,12 @@ def pg_settings(pg_schema_url: str) -> Settings:
     """Settings on the session schema, emptied before each test."""
     settings = Settings(db=pg_schema_url)
     with Store.open(settings) as store, store.engine.begin() as conn:
-        conn.execute(text("TRUNCATE incidents, removed_spans, rejections, articles, sources CASCADE"))
+        conn.execute(
+            text(
+                "TRUNCATE incidents, removed_spans, rejections, articles, sources, "
+                "watch_sources, watch_items, watch_alert_lineages, watch_outbox CASCADE"
+            )
+        )
     return settings
 
 
@@ -52,3 +58,9 @@ def any_settings(request: pytest.FixtureRequest) -> Settings:
 def store(any_settings: Settings) -> Iterator[Store]:
     with Store.open(any_settings) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The bundled knowledge base (validated once per session; read-only)."""
+    return load_knowledge_base()

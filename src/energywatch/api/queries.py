@@ -31,7 +31,7 @@ from energywatch.brief import Brief, BriefArticle, build_brief
 from energywatch.export import incident_record
 from energywatch.kb import KnowledgeBase, load_knowledge_base
 from energywatch.models import Article, Incident
-from energywatch.reliability import SourceRecord, outlet_key
+from energywatch.reliability import SourceRecord
 from energywatch.storage import IncidentQuery, Store
 from energywatch.views import incident_row
 
@@ -51,29 +51,6 @@ def incident_summary(incident: Incident, statuses: Mapping[str, str] | None = No
         "impact_p50_mt": impact.lost_mt.p50 if impact and impact.lost_mt else None,
         "statuses": dict(statuses) if statuses is not None else None,
     }
-
-
-def local_context(
-    store: Store,
-    kb: KnowledgeBase,
-    incidents: Iterable[Incident],
-    scores: Mapping[str, SourceRecord] | None = None,
-) -> Context:
-    """A ``Context`` for assessing ``incidents`` only: outlets of their own articles,
-    articles read once on demand, and the given (whole-store) source scores."""
-    cache: dict[str, Article] = {}
-
-    def article(article_id: str) -> Article:
-        if article_id not in cache:
-            cache[article_id] = store.get_article(article_id)
-        return cache[article_id]
-
-    outlet_of = {
-        a: outlet_key(a, article(a).source.name)
-        for incident in incidents
-        for a in (*incident.articles, *incident.copies)
-    }
-    return Context(kb=kb, outlet_of=outlet_of, article=article, scores=scores or {})
 
 
 @functools.cache
@@ -110,7 +87,7 @@ def incident_page(
     everything, _ = store.list_incidents(dataclasses.replace(query, limit=_ALL, offset=0))
     matching = []
     for incident in everything:
-        ctx = local_context(store, kb or _bundled_kb(), [incident])
+        ctx = Context.for_incidents(store, kb or _bundled_kb(), [incident])
         verdicts = {k: v.status for k, v in ctx.verdicts(incident).items()}
         if status in verdicts.values():
             matching.append((incident, verdicts))
@@ -210,7 +187,7 @@ class Assessor:
             return self._scores
 
     def context(self, incidents: Iterable[Incident]) -> Context:
-        return local_context(self.store, self.kb, incidents, self.scores())
+        return Context.for_incidents(self.store, self.kb, incidents, self.scores())
 
     def record(self, incident_id: str) -> dict[str, Any]:
         """The DESIGN §11 record of one incident, as ``export.incident_records`` gives it."""
