@@ -64,9 +64,9 @@ def configure_logging(
     for handler in list(root.handlers):
         if getattr(handler, "_energywatch", False):
             root.removeHandler(handler)
-    handler = logging.StreamHandler(stream)
+    handler: logging.Handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
-    handler._energywatch = True  # type: ignore[attr-defined]
+    setattr(handler, "_energywatch", True)  # noqa: B010 - marks the handler we own
     root.addHandler(handler)
     root.setLevel(level.upper())
     return handler
