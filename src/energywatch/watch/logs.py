@@ -61,9 +61,9 @@ def configure_logging(
 ) -> logging.Handler:
     """Attach one handler to the energywatch logger (replacing one set up earlier)."""
     root = logging.getLogger("energywatch")
-    for handler in list(root.handlers):
-        if getattr(handler, "_energywatch", False):
-            root.removeHandler(handler)
+    for old in list(root.handlers):
+        if getattr(old, "_energywatch", False):
+            root.removeHandler(old)
     handler: logging.Handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     setattr(handler, "_energywatch", True)  # noqa: B010 - marks the handler we own
