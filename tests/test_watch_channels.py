@@ -10,18 +10,16 @@ import email.policy
 import io
 import json
 import logging
-import socket
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from pydantic import TypeAdapter, ValidationError
+from tests.smtp_support import Collecting, closed_port, smtp_server
 from tests.webhook_support import WebhookReceiver
 
 from energywatch import __version__
@@ -73,13 +71,6 @@ class Sleeps:
     def __call__(self, seconds: float) -> bool:
         self.delays.append(seconds)
         return self.interrupt
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 # --------------------------------------------------------------------------- webhook
@@ -264,20 +255,6 @@ def test_webhook_logs_retries_and_delivery(
 # --------------------------------------------------------------------------- email
 
 
-def free_port() -> int:
-    """aiosmtpd 1.4's Controller cannot bind port 0 and report it, so pick one first."""
-    return closed_port()
-
-
-class Collecting:
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        self.envelopes.append(envelope)
-        return "250 OK queued"
-
-
 class Rejecting:
     def __init__(self, reply: str) -> None:
         self.reply = reply
@@ -300,17 +277,6 @@ class RefusingRecipients(Collecting):
             return "550 5.1.1 no such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
-
-
-@contextmanager
-def smtp_server(handler: object) -> Iterator[int]:
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
 def mail(port: int, **fields: Any) -> EmailChannelConfig:
