@@ -128,11 +128,8 @@ def test_only_http_and_https_are_fetched(url: str) -> None:
         "http://10.1.2.3/",
         "http://172.16.0.1/",
         "http://192.168.1.1/feed",
-        "http://169.254.169.254/latest/meta-data/",
         "http://0.0.0.0/",
         "http://[::ffff:127.0.0.1]/",
-        "http://[fe80::]/",
-        "http://[fe80::1%25eth0]/",
         "http://[2002:7f00:1::]/",  # 6to4 around 127.0.0.1
         "http://2130706433/",  # 127.0.0.1 as one integer
         "http://0177.0.0.1/",  # octal
@@ -147,6 +144,26 @@ def test_private_addresses_are_refused(url: str) -> None:
         check_url(url, allow_private=False, resolver=nothing)
     assert caught.value.reason == "private_address"
     check_url(url, allow_private=True, resolver=nothing)  # the per-source opt-in
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::]/",
+        "http://[fe80::1%25eth0]/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://[fd00:ec2::254]/",
+        "http://100.100.100.200/latest/meta-data/",
+        "http://metadata.google.internal/computeMetadata/v1/",
+    ],
+)
+def test_metadata_and_link_local_addresses_are_refused_even_when_private_is_allowed(url: str) -> None:
+    names = resolver({"metadata.google.internal": ["169.254.169.254"]})
+    for allow_private in (False, True):
+        with pytest.raises(UnsafeURLError) as caught:
+            check_url(url, allow_private=allow_private, resolver=names)
+        assert caught.value.reason == "private_address"
 
 
 def test_names_are_judged_by_every_address_they_resolve_to() -> None:
@@ -232,6 +249,10 @@ def test_a_blocked_url_is_never_requested(local_server: LocalServer) -> None:
     assert not error.transient
     assert "loopback" in error.detail
     assert local_server.requests == []
+    # The per-source opt-in never reaches the cloud metadata service.
+    with Fetcher(FAST) as fetcher:
+        error = failure(lambda: fetcher.fetch("http://169.254.169.254/latest/meta-data/"))
+    assert error.reason is FetchFailure.blocked_url
 
 
 def test_error_messages_name_reason_url_and_detail(local_server: LocalServer) -> None:

@@ -6,7 +6,9 @@ point anywhere. Without a check, the watch process becomes a way to make request
 its own network (cloud metadata at 169.254.169.254, admin ports on localhost, services
 on 10.x). So every URL — the configured one and every redirect target — must name an
 http(s) host whose addresses are all public, unless the source opts in with
-``allow_private``.
+``allow_private``. Even then, link-local addresses and the known cloud metadata
+endpoints stay refused: that is where instance credentials are served, and no news
+source lives there.
 
 Known limitation: the check resolves the name, and the HTTP client resolves it again
 when it connects. A name whose DNS answer changes in between (DNS rebinding) can slip
@@ -36,6 +38,14 @@ _NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\
 # disagreement between our check and the client's parser would let a URL through.
 _SUSPECT_HOST = re.compile(r"[\s%\\@/?#\x00-\x1f\x7f]")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# Refused even with allow_private: instance metadata services (AWS, GCP, Azure,
+# OpenStack on 169.254.169.254; AWS over IPv6; Alibaba Cloud) and link-local in general.
+_ALWAYS_BLOCKED = (
+    ipaddress.IPv4Network("169.254.0.0/16"),
+    ipaddress.IPv6Network("fe80::/10"),
+    ipaddress.IPv6Network("fd00:ec2::254/128"),
+    ipaddress.IPv4Network("100.100.100.200/32"),
+)
 
 
 class UnsafeURLError(Exception):
@@ -51,7 +61,8 @@ class UnsafeURLError(Exception):
 
 def check_url(url: str, *, allow_private: bool, resolver: Resolver = socket.getaddrinfo) -> None:
     """Raise ``UnsafeURLError`` unless ``url`` is an http(s) URL whose host resolves only
-    to public addresses (or ``allow_private``, which skips the address check only)."""
+    to public addresses. ``allow_private`` also admits private and loopback addresses,
+    never link-local or metadata ones."""
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -69,16 +80,20 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = socket.geta
     literal = _literal_address(host)
     if literal is None and _SUSPECT_HOST.search(host):
         raise UnsafeURLError("host", url, f"the host {host!r} contains characters a host name cannot")
-    if allow_private:
-        return
     if literal is not None:
         addresses = [literal]
     else:
         addresses = _resolve(url, host, port or (443 if scheme == "https" else 80), resolver)
     for address in addresses:
-        kind = _blocked_kind(address)
+        shown = host if literal is not None else f"{host} resolves to {address}, which"
+        if _always_blocked(address):
+            raise UnsafeURLError(
+                "private_address",
+                url,
+                f"{shown} is a link-local or cloud metadata address; never fetched, even with allow_private",
+            )
+        kind = None if allow_private else _blocked_kind(address)
         if kind is not None:
-            shown = host if literal is not None else f"{host} resolves to {address}, which"
             article = "an" if kind[0] in "aeiou" else "a"
             raise UnsafeURLError(
                 "private_address",
@@ -118,6 +133,23 @@ def _resolve(url: str, host: str, port: int, resolver: Resolver) -> list[Address
     return addresses
 
 
+def _always_blocked(address: Address) -> bool:
+    embedded = _embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else None
+    if embedded is not None:
+        return _always_blocked(embedded)
+    return any(address in network for network in _ALWAYS_BLOCKED if network.version == address.version)
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, NAT64, Teredo client)."""
+    embedded = address.ipv4_mapped or address.sixtofour
+    if embedded is None and address in _NAT64:
+        embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if embedded is None and address.teredo is not None:
+        embedded = address.teredo[1]
+    return embedded
+
+
 def _blocked_kind(address: Address) -> str | None:
     """What makes an address off limits, or None for a public one.
 
@@ -125,11 +157,7 @@ def _blocked_kind(address: Address) -> str | None:
     judged by the address they carry: ::ffff:127.0.0.1 reaches localhost just the same.
     """
     if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is None and address in _NAT64:
-            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        if embedded is None and address.teredo is not None:
-            embedded = address.teredo[1]
+        embedded = _embedded_ipv4(address)
         if embedded is not None:
             return _blocked_kind(embedded)
     checks = (
