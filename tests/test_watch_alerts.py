@@ -102,7 +102,8 @@ def test_material_changes() -> None:
     with_impact = _snap(impact={"p50_bbl": 100_000.0, "p50_bpd": 2_000.0})
     assert material_changes(with_impact, _snap(impact={"p50_bbl": 120_000.0, "p50_bpd": 2_400.0}), 0.25) == []
     moved = material_changes(with_impact, _snap(impact={"p50_bbl": 130_000.0, "p50_bpd": 2_600.0}), 0.25)
-    assert len(moved) == 1 and "100,000 to 130,000" in moved[0]
+    assert len(moved) == 1
+    assert "100,000 to 130,000" in moved[0]
     # From nothing, a trivial figure is noise; a real one is news.
     assert material_changes(old, _snap(impact={"p50_bbl": 300.0, "p50_bpd": 10.0}), 0.25) == []
     assert len(material_changes(old, _snap(impact={"p50_bbl": 50_000.0, "p50_bpd": 900.0}), 0.25)) == 1
@@ -141,7 +142,8 @@ def test_one_alert_per_incident_followed_across_new_ids(kb: KnowledgeBase) -> No
 
 def test_baseline_records_without_alerting_and_later_changes_update(kb: KnowledgeBase) -> None:
     baseline = _plan(kb, [(_incident("inc-a", ["a1"]), _snap())], [], baseline=True)
-    assert baseline.alerts == [] and baseline.lineages[0].alerted
+    assert baseline.alerts == []
+    assert baseline.lineages[0].alerted
     later = _plan(kb, [(_incident("inc-a", ["a1"]), _snap(contested=["date"]))], baseline.lineages)
     assert [a.kind for a, _ in later.alerts] == [AlertKind.update]
 
@@ -149,7 +151,8 @@ def test_baseline_records_without_alerting_and_later_changes_update(kb: Knowledg
 def test_incidents_matching_no_rule_are_not_announced_until_they_do(kb: KnowledgeBase) -> None:
     rules = _rules(kb, min_outlets=2)
     plan = plan_alerts([(_incident("inc-a", ["a1"]), _snap())], [], rules, now=NOW, impact_change=0.25)
-    assert plan.alerts == [] and plan.lineages == []
+    assert plan.alerts == []
+    assert plan.lineages == []
     plan = plan_alerts(
         [(_incident("inc-a", ["a1", "a2"]), _snap(outlets=2))], [], rules, now=NOW, impact_change=0.25
     )

@@ -65,7 +65,8 @@ def test_complete_toml_file_loads(tmp_path: Path, kb: KnowledgeBase) -> None:
     assert config.sources[0].interval == 300.0
     assert config.sources[1].interval == 900.0
     assert config.watch.min_host_interval == 0.5
-    assert config.sources[0].outlet is not None and config.sources[0].outlet.country == "GB"
+    assert config.sources[0].outlet is not None
+    assert config.sources[0].outlet.country == "GB"
     assert [r.name for r in config.effective_rules()] == ["cpc"]
 
 
@@ -103,11 +104,15 @@ type = "folder"
     with pytest.raises(ConfigError) as caught:
         load_config(_write(tmp_path, "bad.toml", text))
     message = caught.value.message
-    assert "sources[0]" in message and "http://" in message
-    assert "sources[1].interval" in message and "not a duration" in message
+    assert "sources[0]" in message
+    assert "http://" in message
+    assert "sources[1].interval" in message
+    assert "not a duration" in message
     assert "sources[1].colour" in message
-    assert "sources[2]" in message and "path" in message
-    assert caught.value.hint and "docs/watch.md" in caught.value.hint
+    assert "sources[2]" in message
+    assert "path" in message
+    assert caught.value.hint
+    assert "docs/watch.md" in caught.value.hint
 
 
 def test_rules_must_name_configured_channels_and_known_assets(tmp_path: Path, kb: KnowledgeBase) -> None:

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
         default=None, description="Asset data file to use instead of the bundled one."
     )
 
+    watch_config: Path | None = Field(
+        default=None, description="Config file `energywatch watch` reads when --config is not given."
+    )
+
     def database_url(self) -> str:
         """The SQLAlchemy URL for ``db``: bare paths become SQLite files."""
         db = self.db.strip()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from energywatch.models import Article, Incident, IngestReport, Rejection
 from energywatch.process import ProcessReport
-from energywatch.storage import StoreStatus
+from energywatch.storage import Store, StoreStatus
 
 if TYPE_CHECKING:
     from energywatch.kb import Asset
@@ -71,6 +71,19 @@ def status_dict(status: StoreStatus) -> dict[str, Any]:
         "rejections_by_reason": status.rejections_by_reason,
         "removed_spans_by_kind": status.removed_spans_by_kind,
         "articles_by_outlet": status.articles_by_outlet,
+    }
+
+
+def watch_status_dict(store: Store) -> dict[str, Any]:
+    """Per-source health, items per status, deliveries per channel, recent item problems."""
+    counts = store.item_counts()
+    return {
+        "sources": [
+            h.model_dump(mode="json") | {"items_by_status": counts.get(h.name, {})}
+            for h in store.source_health()
+        ],
+        "deliveries": store.outbox_counts(),
+        "item_problems": [i.model_dump(mode="json") for i in store.item_problems()],
     }
 
 

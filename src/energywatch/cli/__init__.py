@@ -15,6 +15,7 @@ from energywatch.cli import incident_commands
 from energywatch.cli import asset_commands
 from energywatch.cli import impact_commands
 from energywatch.cli import serve_commands
+from energywatch.cli import watch_commands
 
 __all__ = [
     "app",
@@ -24,6 +25,7 @@ __all__ = [
     "main",
     "serve_commands",
     "store_commands",
+    "watch_commands",
 ]
 
 

@@ -40,3 +40,46 @@ def print_incidents(rows: list[dict[str, Any]], total: int) -> None:
             + (f" (+{r['copies']} copies)" if r["copies"] > 1 else ""),
         )
     out.print(table)
+
+
+def _when(value: str | None) -> str:
+    return value[:19].replace("T", " ") if value else "never"
+
+
+def print_watch_status(data: dict[str, Any]) -> None:
+    """Per-source health: is it being polled, when did it last work, what went wrong."""
+    table = Table(title="watched sources", title_justify="left")
+    for column in ("source", "kind", "state", "last success", "last error", "polls", "items", "articles"):
+        table.add_column(column, justify="right" if column in {"polls", "items", "articles"} else "left")
+    for s in data["sources"]:
+        if s["breaker_open_until"]:
+            state = f"[red]breaker open until {_when(s['breaker_open_until'])}[/]"
+        elif s["consecutive_failures"]:
+            state = f"[yellow]failing ({s['consecutive_failures']} in a row)[/]"
+        else:
+            state = "[green]ok[/]" if s["last_success_at"] else "not polled yet"
+        error = (
+            f"{_when(s['last_error_at'])} {s['last_error_reason']}: {s['last_error']}"
+            if s["last_error"]
+            else ""
+        )
+        table.add_row(
+            s["name"],
+            s["kind"],
+            state,
+            _when(s["last_success_at"]),
+            error,
+            str(s["polls"]),
+            f"{s['items_seen']} seen, {s['items_new']} new",
+            str(s["articles_ingested"]),
+        )
+    out.print(table)
+    for channel, counts in sorted(data["deliveries"].items()):
+        parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        out.print(f"alerts on {channel}: {parts}", highlight=False)
+    if data["item_problems"]:
+        out.print("[bold]recent item problems[/]")
+        for item in data["item_problems"]:
+            out.print(
+                f"  {item['source']} {item['url'] or item['item_key']}: {item['detail']}", highlight=False
+            )

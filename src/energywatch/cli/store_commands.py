@@ -29,7 +29,7 @@ from energywatch.cli.app import (
     print_json,
     settings_for,
 )
-from energywatch.cli.render import print_incidents, print_process
+from energywatch.cli.render import print_incidents, print_process, print_watch_status
 from energywatch.demo import demo_articles
 from energywatch.errors import ConfigError
 from energywatch.ingest import ingest as run_ingest
@@ -46,6 +46,7 @@ from energywatch.views import (
     process_summary,
     rejection_row,
     status_dict,
+    watch_status_dict,
 )
 
 
@@ -154,13 +155,17 @@ def _print_status(data: dict[str, Any]) -> None:
 @app.command()
 @edge
 def status(db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """Counts of articles, near-duplicates, rejections by reason and removed spans."""
+    """Counts of articles, near-duplicates, rejections by reason and removed spans, and
+    the health of every watched source (see `energywatch watch`)."""
     with open_store(db) as store:
         data = status_dict(store.status())
+        watch = watch_status_dict(store)
     if as_json:
-        print_json(data)
+        print_json(data | {"watch": watch})
     else:
         _print_status(data)
+        if watch["sources"]:
+            print_watch_status(watch)
 
 
 @app.command()

@@ -117,6 +117,38 @@ class WatchStoreMixin:
                 counts.setdefault(source, {})[status] = n
         return counts
 
+    def list_items(self, source: str | None = None) -> list[WatchedItem]:
+        """Every item seen (of one source), oldest first."""
+        query = select(WI).order_by(WI.c.first_seen, WI.c.source, WI.c.item_key)
+        if source is not None:
+            query = query.where(WI.c.source == source)
+        with self._read() as conn:
+            return [_item(r) for r in conn.execute(query).mappings().all()]
+
+    def item_problems(self, limit: int = 20) -> list[WatchedItem]:
+        """The latest items that failed or were given up on, with their reasons."""
+        with self._read() as conn:
+            rows = (
+                conn.execute(
+                    select(WI)
+                    .where(WI.c.status.in_(["failed", "rejected"]) | WI.c.detail.like("gave up%"))
+                    .order_by(WI.c.updated_at.desc())
+                    .limit(limit)
+                )
+                .mappings()
+                .all()
+            )
+        return [_item(r) for r in rows]
+
+    def outbox_counts(self) -> dict[str, dict[str, int]]:
+        """Deliveries per channel and status."""
+        with self._read() as conn:
+            by = (WO.c.channel, WO.c.status)
+            counts: dict[str, dict[str, int]] = {}
+            for channel, status, n in conn.execute(select(*by, func.count()).group_by(*by)):
+                counts.setdefault(channel, {})[status] = n
+        return counts
+
     # ------------------------------------------------------------------ alerts
 
     def alert_lineages(self) -> list[AlertLineage]:
