@@ -8,10 +8,12 @@ politeness are asserted exactly rather than timed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import gzip
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -446,6 +448,57 @@ def test_an_unresolvable_host_is_a_connection_failure_not_a_block() -> None:
     assert error.reason is FetchFailure.connection
     assert error.transient
     assert "does not resolve" in error.detail
+
+
+class RawServer:
+    """Answers every connection with fixed bytes, then hangs up: what no proper HTTP
+    server would send."""
+
+    def __init__(self, reply: bytes) -> None:
+        self.reply = reply
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            with connection, contextlib.suppress(OSError):
+                connection.settimeout(2)
+                connection.recv(65536)
+                connection.sendall(self.reply)
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(
+    ("reply", "transient"),
+    [
+        (b"SSH-2.0-OpenSSH_9.6\r\n", True),  # not HTTP at all
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly a few bytes", True),  # cut short
+        (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 8\r\n\r\nnot gzip", False),
+    ],
+    ids=["not-http", "cut-short", "bad-gzip"],
+)
+def test_protocol_failures_are_connection_failures(reply: bytes, transient: bool) -> None:
+    server = RawServer(reply)
+    try:
+        with Fetcher(FAST) as fetcher:
+            error = failure(lambda: fetcher.fetch(f"http://127.0.0.1:{server.port}/feed.xml"))
+    finally:
+        server.close()
+    assert error.reason is FetchFailure.connection
+    assert error.transient is transient
+    assert error.detail
 
 
 # --------------------------------------------------------------------------- content type
