@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import feedparser
-import lxml.html  # type: ignore[import-untyped]  # lxml ships no type hints
+import lxml.html
 from lxml import etree
 
 from energywatch import ids
