@@ -4,6 +4,7 @@ still delivers the alert of the one good source."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -151,3 +152,45 @@ def test_each_fault_is_logged_with_its_reason_and_the_loop_goes_on(
     # The good source's story made it all the way to an alert.
     alerts = [json.loads(line) for line in (tmp_path / "alerts.jsonl").read_text().splitlines()]
     assert [a["kind"] for a in alerts] == ["new_incident"]
+
+
+def test_breaker_opens_skips_the_source_then_one_probe_closes_it(
+    faulty: LocalServer,
+    sqlite_settings: Settings,
+    kb: KnowledgeBase,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = faulty
+    server.route("/flaky.xml", status=503, body=b"down")
+    config = parse_config(
+        {
+            "watch": {"min_host_interval": 0, "retries": 0, "breaker_failures": 2, "breaker_cooldown": "60s"},
+            "sources": [_source("flaky", server.url("/flaky.xml"))],
+            "channels": [{"type": "jsonl", "name": "archive", "path": str(tmp_path / "alerts.jsonl")}],
+        },
+        "test",
+    )
+    now = [dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)]
+    caplog.set_level(logging.INFO, logger="energywatch.watch")
+    with Store.open(sqlite_settings) as store:
+        watcher = Watcher(config, store, kb, sqlite_settings, console=io.StringIO(), clock=lambda: now[0])
+        watcher.start()
+        for _ in range(2):
+            assert watcher.cycle(force=True).failed_sources == {"flaky": "http_status"}
+        health = store.get_source_health("flaky")
+        assert health is not None
+        assert health.breaker_open_until == now[0] + dt.timedelta(seconds=60)
+        polls = len(server.requests_for("/flaky.xml"))
+        watcher.cycle(force=True)  # breaker open: not even --once polls it
+        assert len(server.requests_for("/flaky.xml")) == polls
+        assert watcher.seconds_until_due() == pytest.approx(30.0)  # capped idle sleep
+        server.route("/flaky.xml", body=rss([]), headers=RSS)
+        now[0] += dt.timedelta(seconds=61)
+        report = watcher.cycle()
+        assert report.polled == ["flaky"]
+        health = store.get_source_health("flaky")
+        assert health is not None
+        assert (health.consecutive_failures, health.breaker_open_until) == (0, None)
+        watcher.close()
+    assert any(r.event == "breaker_closed" for r in caplog.records)  # type: ignore[attr-defined]

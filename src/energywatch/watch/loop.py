@@ -196,13 +196,14 @@ class Watcher:
     # ------------------------------------------------------------------ one cycle
 
     def cycle(self, *, force: bool = False) -> CycleReport:
-        """Poll every due source (every source with ``force``), then process, alert
-        and deliver. Never raises for a source's or a channel's failure."""
+        """Poll every due source (every source whose breaker is closed, with ``force``),
+        then process, alert and deliver. Never raises for a source's or a channel's
+        failure."""
         report = CycleReport()
         for source in self.sources:
             if self.stop.is_set():
                 break
-            if force or self._due(source, self.clock()):
+            if self._due(source, self.clock(), force=force):
                 self._poll_source(source, report)
         if (report.ingested or report.rejected) and not self.stop.is_set():
             summary = process(self.store, self.kb, impact_samples=self.settings.impact_samples)
@@ -219,11 +220,13 @@ class Watcher:
         self._deliver(report)
         return report
 
-    def _due(self, source: SourceConfig, now: dt.datetime) -> bool:
+    def _due(self, source: SourceConfig, now: dt.datetime, *, force: bool = False) -> bool:
+        """Due by its schedule (always, with ``force``), unless its breaker is open:
+        not even ``--once`` from cron should hammer a source that keeps failing."""
         h = self.health[source.name]
         if h.breaker_open_until is not None and now < h.breaker_open_until:
             return False
-        return h.next_poll_at is None or now >= h.next_poll_at
+        return force or h.next_poll_at is None or now >= h.next_poll_at
 
     # ------------------------------------------------------------------ polling
 
