@@ -202,3 +202,56 @@ def test_first_start_on_a_filled_store_announces_nothing_old(
         assert len(store.alert_lineages()) == sum(store.incident_counts().values()) > 5
         watcher.close()
     assert hook.requests == []
+
+
+def test_a_listing_page_source_follows_its_article_links(
+    servers: tuple[LocalServer, WebhookReceiver, Collecting, int],
+    sqlite_settings: Settings,
+    kb: KnowledgeBase,
+    tmp_path: Path,
+) -> None:
+    from tests.watch_support import article_page
+
+    server = servers[0]
+    reports, _ = story()
+
+    def listing(slugs: list[str]) -> bytes:
+        links = "".join(f'<li><a href="/press/2025/{s}.html?utm_source=home">{s}</a></li>' for s in slugs)
+        return f'<html><body><a href="/about">About</a><ul>{links}</ul></body></html>'.encode()
+
+    for report in reports[:2]:
+        server.route(
+            f"/press/2025/{report.slug}.html",
+            body=article_page(report),
+            headers={"Content-Type": "text/html"},
+        )
+    server.route("/press/", body=listing([reports[0].slug]), headers={"Content-Type": "text/html"})
+    config = parse_config(
+        {
+            "watch": {"min_host_interval": 0},
+            "sources": [
+                {
+                    "name": "press",
+                    "type": "page",
+                    "url": server.url("/press/"),
+                    "link_pattern": r"/press/\d{4}/",
+                    "allow_private": True,
+                }
+            ],
+            "channels": [{"type": "jsonl", "name": "archive", "path": str(tmp_path / "a.jsonl")}],
+        },
+        "test",
+    )
+    with Store.open(sqlite_settings) as store:
+        watcher = Watcher(config, store, kb, sqlite_settings, console=io.StringIO())
+        watcher.start()
+        assert watcher.cycle(force=True).ingested == 1
+        server.route(
+            "/press/", body=listing([reports[1].slug, reports[0].slug]), headers={"Content-Type": "text/html"}
+        )
+        second = watcher.cycle(force=True)
+        assert (second.new_items, second.ingested) == (1, 1)
+        watcher.close()
+        assert server.requests_for("/about") == []
+        articles, _ = store.list_articles()
+        assert {a.source.name for a in articles} == {"Harbour Wire", "Steppe Energy Daily"}
