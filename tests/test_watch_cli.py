@@ -69,10 +69,13 @@ def test_check_once_and_status(tmp_path: Path) -> None:
     first = runner.invoke(app, ["watch", "--config", str(config), "--db", db, "--once"])
     assert first.exit_code == 0, first.output
     summary = json.loads(first.stdout)
-    assert summary["ingested"] == 1 and len(summary["alerts"]) == 1 and summary["delivered"] == 1
+    assert summary["ingested"] == 1
+    assert len(summary["alerts"]) == 1
+    assert summary["delivered"] == 1
 
     again = json.loads(runner.invoke(app, ["watch", "--config", str(config), "--db", db, "--once"]).stdout)
-    assert again["new_items"] == 0 and again["alerts"] == []
+    assert again["new_items"] == 0
+    assert again["alerts"] == []
 
     # Forgetting the sources reads the file again, but the ledger still knows the incident.
     reset = runner.invoke(app, ["watch", "--config", str(config), "--db", db, "--once", "--reset-sources"])
@@ -82,11 +85,14 @@ def test_check_once_and_status(tmp_path: Path) -> None:
 
     status = json.loads(runner.invoke(app, ["status", "--db", db, "--json"]).stdout)
     (source,) = status["watch"]["sources"]
-    assert source["name"] == "inbox" and source["kind"] == "folder" and source["last_success_at"]
+    assert source["name"] == "inbox"
+    assert source["kind"] == "folder"
+    assert source["last_success_at"]
     assert source["items_by_status"] == {"ingested": 1}
     assert status["watch"]["deliveries"] == {"archive": {"delivered": 1}}
     table = runner.invoke(app, ["status", "--db", db])
-    assert "watched sources" in table.output and "inbox" in table.output
+    assert "watched sources" in table.output
+    assert "inbox" in table.output
 
 
 def test_config_errors_exit_2_with_a_hint(tmp_path: Path) -> None:
@@ -97,6 +103,8 @@ def test_config_errors_exit_2_with_a_hint(tmp_path: Path) -> None:
     bad.write_text('[[sources]]\nname = "x"\ntype = "feed"\n', encoding="utf-8")
     result = runner.invoke(app, ["watch", "--config", str(bad), "--check"])
     assert result.exit_code == 2
-    assert "sources[0]" in result.output and "needs `url`" in result.output
+    assert "sources[0]" in result.output
+    assert "needs `url`" in result.output
     result = runner.invoke(app, ["watch", "--config", str(bad), "--log-format", "xml"])
-    assert result.exit_code == 2 and "unknown log format" in result.output
+    assert result.exit_code == 2
+    assert "unknown log format" in result.output

@@ -33,7 +33,9 @@ def test_source_health_round_trip(store: Store) -> None:
 
 
 def test_items_are_found_by_key_and_by_link(store: Store) -> None:
-    item = WatchedItem(source="wire", item_key="guid-1", url="https://e.org/a", url_key="k1", status="ingested")
+    item = WatchedItem(
+        source="wire", item_key="guid-1", url="https://e.org/a", url_key="k1", status="ingested"
+    )
     store.save_item(item, T0)
     assert store.seen_item("wire", "guid-1", None) == item
     # Another id, same link: the first item is returned (a repeat).
@@ -51,7 +53,9 @@ def test_items_are_found_by_key_and_by_link(store: Store) -> None:
 
 
 def test_ledger_and_outbox_are_written_together_and_delivered_once(store: Store) -> None:
-    lineage = AlertLineage(lineage="ln-1", incident_id="inc-1", articles=["a"], snapshot={"x": 1}, alerted=True)
+    lineage = AlertLineage(
+        lineage="ln-1", incident_id="inc-1", articles=["a"], snapshot={"x": 1}, alerted=True
+    )
     store.record_alerts([lineage], [(_alert("al-1"), ["hook", "mail"])], T0)
     # Deciding the same alert again (after a crash before delivery) queues nothing new.
     store.record_alerts([lineage], [(_alert("al-1"), ["hook", "mail"])], T0)
