@@ -347,16 +347,7 @@ def plan_alerts(
             if not matched:
                 continue
             lineage = known.lineage if known else lineage_id(incident)
-            alert = Alert(
-                id=alert_id(lineage, AlertKind.new_incident, 1),
-                kind=AlertKind.new_incident,
-                incident_id=incident.id,
-                rules=[r.name for r in matched],
-                created=now,
-                title=_title(AlertKind.new_incident, snap),
-                summary=_summary(snap),
-                incident=snap,
-            )
+            alert = _alert(AlertKind.new_incident, lineage, 1, incident, snap, matched, now)
             plan.lineages.append(
                 AlertLineage(
                     lineage=lineage,
@@ -375,16 +366,8 @@ def plan_alerts(
             targets = [*matched, *(r for r in previously if r not in matched)]
             if targets:
                 sequence = known.alerts + 1
-                alert = Alert(
-                    id=alert_id(known.lineage, AlertKind.update, sequence),
-                    kind=AlertKind.update,
-                    incident_id=incident.id,
-                    rules=[r.name for r in targets],
-                    created=now,
-                    title=_title(AlertKind.update, snap),
-                    summary=_summary(snap),
-                    changes=changes,
-                    incident=snap,
+                alert = _alert(
+                    AlertKind.update, known.lineage, sequence, incident, snap, targets, now, changes
                 )
                 plan.alerts.append((alert, _channels(targets)))
                 plan.lineages.append(
@@ -403,6 +386,29 @@ def plan_alerts(
             # snapshot of the last alert so slow drift still adds up to a change.
             plan.lineages.append(known.model_copy(update={"incident_id": incident.id, "articles": articles}))
     return plan
+
+
+def _alert(
+    kind: AlertKind,
+    lineage: str,
+    sequence: int,
+    incident: Incident,
+    snap: dict[str, Any],
+    rules: Sequence[Rule],
+    now: dt.datetime,
+    changes: list[str] | None = None,
+) -> Alert:
+    return Alert(
+        id=alert_id(lineage, kind, sequence),
+        kind=kind,
+        incident_id=incident.id,
+        rules=[r.name for r in rules],
+        created=now,
+        title=_title(kind, snap),
+        summary=_summary(snap),
+        changes=changes or [],
+        incident=snap,
+    )
 
 
 def _channels(rules: Sequence[Rule]) -> list[str]:

@@ -356,9 +356,7 @@ class Watcher:
             previous = self.store.seen_item(source.name, candidate.key, None)
             attempts = (previous.attempts if previous is not None else 0) + 1
             try:
-                items = read_candidate(
-                    source, candidate, self.fetcher, policy, max_file_bytes=self.settings.max_file_bytes
-                )
+                items = self._read(source, candidate, policy)
             except FetchError as exc:
                 if exc.reason is FetchFailure.cancelled:
                     complete = False
@@ -374,14 +372,7 @@ class Watcher:
                         reason=exc.reason.value,
                         detail=exc.detail,
                     )
-                    items = read_candidate(
-                        source,
-                        candidate,
-                        self.fetcher,
-                        policy,
-                        max_file_bytes=self.settings.max_file_bytes,
-                        use_feed_text=True,
-                    )
+                    items = self._read(source, candidate, policy, use_feed_text=True)
                 else:
                     self._item_failed(source, candidate, exc, attempts, final, h, report)
                     complete = complete and final
@@ -433,6 +424,18 @@ class Watcher:
             rejected=len(ingested.rejections),
         )
         return complete
+
+    def _read(
+        self, source: SourceConfig, candidate: Candidate, policy: FetchPolicy, *, use_feed_text: bool = False
+    ) -> list[RawArticle | Rejection]:
+        return read_candidate(
+            source,
+            candidate,
+            self.fetcher,
+            policy,
+            max_file_bytes=self.settings.max_file_bytes,
+            use_feed_text=use_feed_text,
+        )
 
     def _item_failed(
         self,
