@@ -14,19 +14,16 @@ is recorded, so tests can assert what a client actually sent and when.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import email.utils
-import socket
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, cast
+from typing import Any
 from xml.sax.saxutils import escape
+
+from tests.loopback_support import LoopbackHandler, LoopbackHTTPServer, LoopbackServer
 
 
 class Headers(dict[str, str]):
@@ -83,10 +80,7 @@ class Route:
     chunked: bool = False
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    owner: LocalServer
-
+class _Server(LoopbackHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up (a size cap, a timeout, an unread error body) is
         routine here, not worth a traceback on stderr."""
@@ -95,27 +89,7 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as real servers; clients reuse connections
-    timeout = 10  # backstop for an idle kept-alive connection stop() failed to cut
-
-    @property
-    def _owner(self) -> LocalServer:
-        return cast(_Server, self.server).owner
-
-    def setup(self) -> None:
-        super().setup()
-        # Without this, the header and body sends meet the client's delayed ACK and
-        # every response costs ~40 ms on loopback.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._owner._track(self.connection, opened=True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self._owner._track(self.connection, opened=False)
-
+class _Handler(LoopbackHandler["LocalServer"]):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -126,12 +100,12 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             time=time.monotonic(),
         )
-        route = self._owner._arrived(record)
+        route = self.owner._arrived(record)
         try:
             if route is None:
                 self._send(404, {"Content-Type": "text/plain"}, b"not found\n", chunked=False)
                 return
-            if route.delay_s > 0 and self._owner._stopping.wait(route.delay_s):
+            if route.delay_s > 0 and self.owner._stopping.wait(route.delay_s):
                 self.close_connection = True
                 return
             status, headers, payload = _answer(route, record)
@@ -163,9 +137,6 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = _serve  # noqa: N815
     do_POST = _serve  # noqa: N815
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Silent: a test run should not print a line per request."""
-
 
 def _answer(route: Route, record: RequestRecord) -> tuple[int, dict[str, str], bytes]:
     if route.handler is not None:
@@ -190,7 +161,7 @@ def _not_modified(route: Route, headers: dict[str, str]) -> bool:
     return False
 
 
-class LocalServer:
+class LocalServer(LoopbackServer):
     """An HTTP server on 127.0.0.1 (a free port) answering from a table of routes.
 
     Thread-safe: requests are served on their own threads while a test changes routes
@@ -198,57 +169,14 @@ class LocalServer:
     and sockets are released; stopping also cuts short any delayed answer.
     """
 
+    server_class = _Server
+
     def __init__(self) -> None:
-        self._lock = threading.Lock()
         self._routes: dict[str, Route] = {}
         self._requests: list[RequestRecord] = []
-        self._connections: set[socket.socket] = set()
-        self._stopping = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.owner = self
-        self._thread: threading.Thread | None = None
-
-    # ---- lifecycle
-
-    def start(self) -> LocalServer:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving, cut kept-alive connections, release the port."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-            self._thread = None
-        with self._lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):  # already closed by the client
-                connection.shutdown(socket.SHUT_RDWR)
-        self._server.server_close()
-
-    def __enter__(self) -> LocalServer:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stop()
+        super().__init__(_Handler)
 
     # ---- where
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -312,13 +240,6 @@ class LocalServer:
             if route is None:
                 route = self._routes.get(record.path.split("?", 1)[0])
             return route
-
-    def _track(self, connection: socket.socket, *, opened: bool) -> None:
-        with self._lock:
-            if opened:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
 
 
 # --------------------------------------------------------------------------- feeds

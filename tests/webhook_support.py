@@ -13,15 +13,12 @@ webhook channel need to be exercised against a real HTTP server.
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import cast
+
+from tests.loopback_support import LoopbackHandler, LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -42,35 +39,7 @@ class Reply:
     body: bytes = b"ok"
 
 
-class _Server(ThreadingHTTPServer):
-    receiver: WebhookReceiver
-
-
-class _Handler(BaseHTTPRequestHandler):
-    # HTTP/1.1 keeps connections alive, as real receivers do; benchmarks then measure
-    # the channel rather than TCP handshakes.
-    protocol_version = "HTTP/1.1"
-    # Backstop for an idle kept-alive connection the receiver failed to shut on close.
-    timeout = 10
-
-    @property
-    def _receiver(self) -> WebhookReceiver:
-        return cast(_Server, self.server).receiver
-
-    def setup(self) -> None:
-        super().setup()
-        # http.server writes the status line and headers, then the body, in separate
-        # sends; with Nagle's algorithm against the client's delayed ACK that costs
-        # ~40 ms a request on loopback, which would swamp any benchmark.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._receiver._track(self.connection, open_=True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self._receiver._track(self.connection, open_=False)
-
+class _Handler(LoopbackHandler["WebhookReceiver"]):
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -80,8 +49,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers={key.lower(): value for key, value in self.headers.items()},
             body=body,
         )
-        reply, delay = self._receiver._arrived(request)
-        if delay > 0 and self._receiver._stopping.wait(delay):
+        reply, delay = self.owner._arrived(request)
+        if delay > 0 and self.owner._stopping.wait(delay):
             self.close_connection = True
             return
         try:
@@ -97,11 +66,8 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = _handle  # noqa: N815 (the name http.server dispatches to)
     do_PUT = _handle  # noqa: N815
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Silent: a test run should not print a line per request."""
 
-
-class WebhookReceiver:
+class WebhookReceiver(LoopbackServer):
     """An HTTP server on 127.0.0.1 (a free port) that records requests.
 
     Thread-safe: the server answers on its own threads while the test reads
@@ -110,60 +76,15 @@ class WebhookReceiver:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, path: str = "/hook") -> None:
-        self._lock = threading.Lock()
         self._requests: list[ReceivedRequest] = []
         self._queued: deque[Reply] = deque()
         self._default = Reply()
         self._delay = 0.0
-        self._stopping = threading.Event()
-        self._connections: set[socket.socket] = set()
-        self._arrival = threading.Condition(self._lock)
-        self._server = _Server((host, port), _Handler)
-        self._server.receiver = self
-        self._thread: threading.Thread | None = None
         self.path = path
-
-    # ---- lifecycle
-
-    def start(self) -> WebhookReceiver:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def close(self) -> None:
-        """Stop serving, cut open connections, and wait for the handler threads."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-            self._thread = None
-        with self._lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):  # already closed by the client
-                connection.shutdown(socket.SHUT_RDWR)
-        self._server.server_close()
-
-    def __enter__(self) -> WebhookReceiver:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
+        super().__init__(_Handler, host, port)
+        self._arrival = threading.Condition(self._lock)
 
     # ---- where and what
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def url(self) -> str:
@@ -214,10 +135,3 @@ class WebhookReceiver:
             self._arrival.notify_all()
             reply = self._queued.popleft() if self._queued else self._default
             return reply, self._delay
-
-    def _track(self, connection: socket.socket, *, open_: bool) -> None:
-        with self._lock:
-            if open_:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
