@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from tests.http_support import LocalServer
 from tests.pg_support import new_pg_schema
+from tests.smtp_support import Collecting, smtp_server
+from tests.webhook_support import WebhookReceiver
 
 from energywatch.kb import KnowledgeBase, load_knowledge_base
 from energywatch.settings import Settings
@@ -64,3 +67,12 @@ def store(any_settings: Settings) -> Iterator[Store]:
 def kb() -> KnowledgeBase:
     """The bundled knowledge base (validated once per session; read-only)."""
     return load_knowledge_base()
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[LocalServer, WebhookReceiver, Collecting, int]]:
+    """Loopback services for the watch tests: a scriptable HTTP server (feeds, pages),
+    a webhook receiver, and an SMTP server with its mailbox and port."""
+    mailbox = Collecting()
+    with LocalServer() as server, WebhookReceiver() as hook, smtp_server(mailbox) as port:
+        yield server, hook, mailbox, port

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
-import pytest
 from tests.http_support import LocalServer
-from tests.smtp_support import Collecting, smtp_server
+from tests.smtp_support import Collecting
 from tests.watch_support import Newsroom, story
 from tests.webhook_support import WebhookReceiver
 
@@ -65,13 +63,6 @@ def watch_config(feed_url: str, hook_url: str, smtp_port: int, jsonl: Path, **wa
         ],
     }
     return parse_config(data, "test")
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[LocalServer, WebhookReceiver, Collecting, int]]:
-    mailbox = Collecting()
-    with LocalServer() as server, WebhookReceiver() as hook, smtp_server(mailbox) as port:
-        yield server, hook, mailbox, port
 
 
 def test_three_reports_and_a_follow_up_alert_twice_on_every_channel(

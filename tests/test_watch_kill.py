@@ -11,13 +11,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
 from tests.http_support import LocalServer
-from tests.smtp_support import Collecting, smtp_server
+from tests.smtp_support import Collecting
 from tests.watch_support import Newsroom, story
 from tests.webhook_support import WebhookReceiver
 
@@ -132,13 +132,6 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60.0) 
             return
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[LocalServer, WebhookReceiver, Collecting, int]]:
-    mailbox = Collecting()
-    with LocalServer() as server, WebhookReceiver() as hook, smtp_server(mailbox) as port:
-        yield server, hook, mailbox, port
 
 
 def test_sigkill_mid_story_then_restart_sends_no_duplicates(
