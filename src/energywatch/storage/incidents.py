@@ -121,6 +121,59 @@ def _content(
     return {"report": is_incident_report, "reason": reason, "events": events, "claims": claims}
 
 
+@dataclass(frozen=True, slots=True)
+class ExtractionRows:
+    """An extraction as the store writes it, built once so ``save_extraction`` and the
+    bulk writers (``storage.bulk``) store, and compare, exactly the same values."""
+
+    events: list[dict[str, Any]]  # the ``events`` JSON: events without their claims
+    claims: list[dict[str, Any]]  # ``claims`` rows (the serial ``id`` is left to the database)
+    content: dict[str, Any]  # compared with ``stored_content`` to tell an unchanged extraction
+
+
+def extraction_rows(extraction: ArticleExtraction) -> ExtractionRows:
+    """Rows of a valid extraction; raises ValueError for one that could not be read back."""
+    _validated(extraction)
+    article_id = extraction.article_id
+    events = [e.model_dump(mode="json", exclude={"claims"}) for e in extraction.events]
+    claim_rows = [
+        _claim_row(article_id, position, claim)
+        for position, event in enumerate(extraction.events)
+        for claim in event.claims
+    ]
+    content = _content(
+        extraction.is_incident_report,
+        extraction.reason,
+        events,
+        [(r["event_index"], {k: r[k] for k in _CLAIM_FIELDS}) for r in claim_rows],
+    )
+    return ExtractionRows(events, claim_rows, content)
+
+
+def extraction_values(
+    extraction: ArticleExtraction, rows: ExtractionRows, *, version: str, fingerprint: str, now: dt.datetime
+) -> dict[str, Any]:
+    """The ``extractions`` row without ``article_id``."""
+    return {
+        "is_incident_report": extraction.is_incident_report,
+        "reason": extraction.reason,
+        "version": version,
+        "article_fingerprint": fingerprint,
+        "events": rows.events,
+        "extracted_at": now,
+    }
+
+
+def stored_content(row: Any, claim_rows: Iterable[Any]) -> dict[str, Any]:
+    """``ExtractionRows.content`` of a stored extraction row and its claims (in id order)."""
+    return _content(
+        row.is_incident_report,
+        row.reason,
+        row.events,
+        [(c.event_index, _claim_json(c)) for c in claim_rows],
+    )
+
+
 def _build_extraction(row: Any, claim_rows: Iterable[Any]) -> ArticleExtraction:
     by_event: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for c in claim_rows:
@@ -191,20 +244,8 @@ class IncidentStoreMixin:
         Returns "unchanged" when version, article fingerprint and content all match
         what is stored, so re-running extraction writes nothing.
         """
-        _validated(extraction)
+        rows = extraction_rows(extraction)
         article_id = extraction.article_id
-        events = [e.model_dump(mode="json", exclude={"claims"}) for e in extraction.events]
-        claim_rows = [
-            _claim_row(article_id, position, claim)
-            for position, event in enumerate(extraction.events)
-            for claim in event.claims
-        ]
-        new = _content(
-            extraction.is_incident_report,
-            extraction.reason,
-            events,
-            [(r["event_index"], {k: r[k] for k in _CLAIM_FIELDS}) for r in claim_rows],
-        )
         now = dt.datetime.now(dt.UTC)
         with self._write() as conn:
             fingerprint = conn.execute(
@@ -212,14 +253,7 @@ class IncidentStoreMixin:
             ).scalar_one_or_none()
             if fingerprint is None:
                 raise NotFoundError("article", article_id)
-            values = {
-                "is_incident_report": extraction.is_incident_report,
-                "reason": extraction.reason,
-                "version": version,
-                "article_fingerprint": fingerprint,
-                "events": events,
-                "extracted_at": now,
-            }
+            values = extraction_values(extraction, rows, version=version, fingerprint=fingerprint, now=now)
             current = conn.execute(select(E).where(E.c.article_id == article_id)).first()
             if current is None:
                 conn.execute(insert(E).values(article_id=article_id, **values))
@@ -229,19 +263,13 @@ class IncidentStoreMixin:
                     stored_claims = conn.execute(
                         select(C).where(C.c.article_id == article_id).order_by(C.c.id)
                     ).all()
-                    old = _content(
-                        current.is_incident_report,
-                        current.reason,
-                        current.events,
-                        [(c.event_index, _claim_json(c)) for c in stored_claims],
-                    )
-                    if old == new:
+                    if stored_content(current, stored_claims) == rows.content:
                         return "unchanged"
                 conn.execute(update(E).where(E.c.article_id == article_id).values(**values))
                 conn.execute(delete(C).where(C.c.article_id == article_id))
                 outcome = "updated"
-            if claim_rows:
-                conn.execute(insert(C), claim_rows)
+            if rows.claims:
+                conn.execute(insert(C), rows.claims)
         return outcome
 
     def get_extraction(self, article_id: str) -> ArticleExtraction | None:

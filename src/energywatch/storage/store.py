@@ -103,6 +103,47 @@ def fingerprint(article: Article) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+def article_values(article: Article, minhash: bytes | None, now: dt.datetime) -> dict[str, Any]:
+    """An article's ``articles`` row without ``id`` and ``created_at`` (the two columns an
+    update keeps); shared by ``Store.save_article`` and the bulk writers in
+    ``storage.bulk`` so both store exactly the same values."""
+    return {
+        "url": article.url,
+        "source_name": article.source.name,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "published_date": _published_date(article.published),
+        "retrieved": article.retrieved,
+        "language": article.language,
+        "input_format": article.input_format.value,
+        "origin": article.origin,
+        "html": article.html,
+        "text": article.text,
+        "clean_text": article.clean_text,
+        "content_hash": article.content_hash,
+        "fingerprint": fingerprint(article),
+        "near_duplicate_of": article.near_duplicate_of,
+        "duplicate_similarity": article.duplicate_similarity,
+        "minhash": minhash,
+        "updated_at": now,
+    }
+
+
+def span_rows(article_id: str, spans: list[RemovedSpan]) -> list[dict[str, Any]]:
+    """``removed_spans`` rows of an article (the serial ``id`` is left to the database)."""
+    return [
+        {
+            "article_id": article_id,
+            "start": s.start,
+            "end": s.end,
+            "kind": s.kind.value,
+            "rule": s.rule,
+            "text": s.text,
+        }
+        for s in spans
+    ]
+
+
 def _published_date(value: dt.date | dt.datetime | None) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -175,27 +216,8 @@ class Store(IncidentStoreMixin, WatchStoreMixin):
         """Insert or update an article; report whether anything changed."""
         self.ensure_source(article.source)
         now = dt.datetime.now(dt.UTC)
-        fp = fingerprint(article)
-        values: dict[str, Any] = {
-            "url": article.url,
-            "source_name": article.source.name,
-            "title": article.title,
-            "published": article.published.isoformat() if article.published else None,
-            "published_date": _published_date(article.published),
-            "retrieved": article.retrieved,
-            "language": article.language,
-            "input_format": article.input_format.value,
-            "origin": article.origin,
-            "html": article.html,
-            "text": article.text,
-            "clean_text": article.clean_text,
-            "content_hash": article.content_hash,
-            "fingerprint": fp,
-            "near_duplicate_of": article.near_duplicate_of,
-            "duplicate_similarity": article.duplicate_similarity,
-            "minhash": minhash,
-            "updated_at": now,
-        }
+        values = article_values(article, minhash, now)
+        fp = values["fingerprint"]
         with self._write() as conn:
             current = conn.execute(
                 select(A.c.fingerprint, A.c.near_duplicate_of).where(A.c.id == article.id)
@@ -231,20 +253,7 @@ class Store(IncidentStoreMixin, WatchStoreMixin):
     @staticmethod
     def _write_spans(conn: Any, article_id: str, spans: list[RemovedSpan]) -> None:
         if spans:
-            conn.execute(
-                insert(schema.removed_spans),
-                [
-                    {
-                        "article_id": article_id,
-                        "start": s.start,
-                        "end": s.end,
-                        "kind": s.kind.value,
-                        "rule": s.rule,
-                        "text": s.text,
-                    }
-                    for s in spans
-                ],
-            )
+            conn.execute(insert(schema.removed_spans), span_rows(article_id, spans))
 
     def stored_fingerprint(self, article_id: str) -> str | None:
         """The content fingerprint stored for an id (None when the id is new)."""
