@@ -37,6 +37,7 @@ from energywatch.storage import schema
 from energywatch.storage.engine import create_db_engine, migrate
 from energywatch.storage.incidents import IncidentStoreMixin
 from energywatch.storage.watch_state import WatchStoreMixin
+from energywatch.storage.windows import WindowStoreMixin
 
 A = schema.articles
 
@@ -163,7 +164,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-class Store(IncidentStoreMixin, WatchStoreMixin):
+class Store(IncidentStoreMixin, WatchStoreMixin, WindowStoreMixin):
     """Typed access to one database (SQLite file or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:

@@ -1,0 +1,1 @@
+"""Batch processing of large archives (issue 8): partitioned steps and the Ray runner."""
