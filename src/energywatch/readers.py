@@ -543,3 +543,9 @@ def read_html_page(data: bytes, origin: str, *, charset: str | None = None) -> R
     else:
         text = decode_document(data, html=True)
     return _extract_html(text, origin, InputFormat.html)
+
+
+def read_record(obj: object, origin: str, fmt: InputFormat = InputFormat.jsonl) -> Item:
+    """One already-parsed article object → RawArticle or Rejection (the batch path's
+    entry into the same validation ``ingest`` applies to JSON records)."""
+    return _record(obj, origin, fmt)

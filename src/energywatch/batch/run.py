@@ -1,0 +1,339 @@
+"""``energywatch batch``: an archive of sharded files through the pipeline, on Ray.
+
+    shards (JSONL, JSONL.gz, Parquet; paths and globs)
+      │  Ray Data: read_text / read_parquet
+      ▼
+    map_batches(process_records)      parse → clean → MinHash → extract → bulk write,
+      │                               in parallel; each worker process loads the
+      │                               knowledge base and opens the store once
+      ▼
+    near-duplicate links per window   (partitioned.link_window, in date order)
+      ▼
+    resolution + impact per window    (partitioned.resolve_window, Ray tasks in parallel)
+      ▼
+    incidents written window by window
+
+``process_records`` is the one per-article code path: ``run_batch`` maps it with Ray,
+``run_single`` calls it in this process over the same batches, which is what the
+scale benchmark compares. Without ``RAY_ADDRESS`` Ray starts locally with ``workers``
+CPUs; with it, the run joins that cluster (docs/batch.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import glob
+import gzip
+import json
+import logging
+import os
+import resource
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from energywatch.batch.partitioned import (
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_WINDOW_DAYS,
+    UndatedClaims,
+    Window,
+    link_window,
+    resolve_window,
+    windows,
+)
+from energywatch.dedup import signature
+from energywatch.errors import InputError
+from energywatch.extract.article import VERSION, extract_article
+from energywatch.ingest import build_article
+from energywatch.kb import KnowledgeBase, load_knowledge_base
+from energywatch.models import Incident, InputFormat, RawArticle
+from energywatch.readers import read_record
+from energywatch.settings import Settings
+from energywatch.storage import Store
+from energywatch.storage.bulk import Processed, write_batch
+
+SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    workers: int = max(1, os.cpu_count() or 1)
+    batch_size: int = 200
+    window_days: int = DEFAULT_WINDOW_DAYS
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What a batch run did, with the time of each stage."""
+
+    files: int = 0
+    articles: int = 0
+    rejections: int = 0
+    near_duplicates: int = 0
+    windows: int = 0
+    incidents: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    worker_peak_rss_mb: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def articles_per_second(self) -> float:
+        total = sum(self.seconds.values())
+        return self.articles / total if total else 0.0
+
+
+def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
+    """Files named, matched by a glob, or found in a folder; sorted, so every run (and
+    every worker) sees the shards in one order."""
+    found: set[Path] = set()
+    for pattern in patterns:
+        text = str(pattern)
+        matches = [Path(m) for m in glob.glob(text, recursive=True)] if glob.has_magic(text) else [Path(text)]
+        if not matches:
+            raise InputError(f"no file matches {text!r}", "check the path or the glob pattern")
+        for path in matches:
+            if path.is_dir():
+                found |= {p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES)}
+            elif path.is_file():
+                if not path.name.endswith(SUFFIXES):
+                    raise InputError(
+                        f"{path}: batch reads {', '.join(SUFFIXES)} shards",
+                        "convert other inputs with `energywatch ingest`, or rename the shard",
+                    )
+                found.add(path)
+            else:
+                raise InputError(f"{path} does not exist", "check the path")
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------- per article
+
+
+@functools.cache
+def _worker_state(settings_json: str) -> tuple[Settings, KnowledgeBase, Store]:
+    """Once per worker process: the knowledge base and a store connection."""
+    settings = Settings.model_validate_json(settings_json)
+    return settings, load_knowledge_base(settings.kb_path), Store.open(settings)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_records(batch: dict[str, Any], settings_json: str) -> dict[str, list[Any]]:
+    """Parse, clean, sign, extract and store one batch of records.
+
+    ``batch`` has a ``record`` column (one JSON text per article) and a ``path`` column
+    (its shard). Returns one row of counts for the batch, so the driver can sum them
+    without ever holding articles.
+    """
+    started = time.perf_counter()
+    settings, kb, store = _worker_state(settings_json)
+    processed: list[Processed] = []
+    rejections = 0
+    for text, path in zip(batch["record"], batch["path"], strict=True):
+        origin = str(path)
+        try:
+            obj: Any = json.loads(text)
+        except (json.JSONDecodeError, TypeError):
+            obj = text
+        item = read_record(obj, origin, InputFormat.jsonl)
+        if not isinstance(item, RawArticle):
+            store.save_rejection(item)
+            rejections += 1
+            continue
+        article = build_article(item)
+        minhash = signature(article.clean_text, settings.dedup_num_perm).to_bytes()
+        processed.append(Processed(article, minhash, extract_article(article, kb), VERSION))
+    if processed:
+        write_batch(store, processed)
+    return {
+        "pid": [os.getpid()],
+        "articles": [len(processed)],
+        "rejections": [rejections],
+        "seconds": [time.perf_counter() - started],
+        "rss_mb": [_peak_rss_mb()],
+    }
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _json_lines(path: Path) -> Iterator[str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield line
+
+
+def _parquet_rows(path: Path, batch_size: int) -> Iterator[str]:
+    import pyarrow.parquet as pq
+
+    for chunk in pq.ParquetFile(path).iter_batches(batch_size=batch_size):
+        for row in chunk.to_pylist():
+            yield json.dumps(row, default=str)
+
+
+def iter_batches(files: Sequence[Path], batch_size: int) -> Iterator[dict[str, Any]]:
+    """The records of every shard in ``batch_size`` batches, streamed (single process)."""
+    records: list[str] = []
+    paths: list[str] = []
+    for path in files:
+        rows = _parquet_rows(path, batch_size) if path.suffix == ".parquet" else _json_lines(path)
+        for record in rows:
+            records.append(record)
+            paths.append(str(path))
+            if len(records) == batch_size:
+                yield {"record": records, "path": paths}
+                records, paths = [], []
+    if records:
+        yield {"record": records, "path": paths}
+
+
+def _ray_dataset(files: Sequence[Path]) -> Any:
+    import ray.data
+
+    texts = [str(p) for p in files if p.suffix != ".parquet"]
+    tables = [str(p) for p in files if p.suffix == ".parquet"]
+    parts = []
+    if texts:
+        parts.append(ray.data.read_text(texts, include_paths=True).rename_columns({"text": "record"}))
+    if tables:
+        parquet = ray.data.read_parquet(tables, include_paths=True)
+        parts.append(parquet.map(_row_as_record))
+    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
+
+
+def _row_as_record(row: dict[str, Any]) -> dict[str, Any]:
+    path = row.pop("path")
+    return {"record": json.dumps(row, default=str), "path": path}
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def _link_and_resolve(
+    store: Store, settings: Settings, options: BatchOptions, report: BatchReport, *, parallel: bool
+) -> None:
+    kb = load_knowledge_base(settings.kb_path)
+    found = windows(store, options.window_days)
+    report.windows = len(found)
+    started = time.perf_counter()
+    for window in found:
+        report.near_duplicates += link_window(store, window, settings, options.lookback_days)
+    report.seconds["near_duplicates"] = time.perf_counter() - started
+    started = time.perf_counter()
+    store.clear_incidents()
+    claims = UndatedClaims()
+    for incidents, undated in _resolved(store, kb, settings, found, parallel=parallel):
+        report.incidents += store.add_incidents(claims.settle(incidents, undated))
+    report.seconds["resolve"] = time.perf_counter() - started
+
+
+def _resolved(
+    store: Store, kb: KnowledgeBase, settings: Settings, found: list[Window], *, parallel: bool
+) -> Iterator[tuple[list[Incident], set[str]]]:
+    """Each window's incidents, in window order (computed by Ray tasks when parallel)."""
+    if not parallel:
+        for window in found:
+            yield resolve_window(store, kb, window, settings.impact_samples)
+        return
+    import ray
+
+    task = ray.remote(_resolve_task)
+    pending = [task.remote(settings.model_dump_json(), window) for window in found]
+    for ref in pending:  # in order; later windows keep computing meanwhile
+        dumped, undated = ray.get(ref)
+        yield [Incident.model_validate_json(d) for d in dumped], undated
+
+
+def _resolve_task(settings_json: str, window: Window) -> tuple[list[str], set[str]]:
+    settings, kb, store = _worker_state(settings_json)
+    incidents, undated = resolve_window(store, kb, window, settings.impact_samples)
+    return [i.model_dump_json() for i in incidents], undated
+
+
+def run_single(paths: Sequence[str | Path], settings: Settings, options: BatchOptions) -> BatchReport:
+    """The same work in this process only: the baseline Ray is measured against."""
+    files = expand_inputs(paths)
+    report = BatchReport(files=len(files))
+    payload = settings.model_dump_json()
+    started = time.perf_counter()
+    for batch in iter_batches(files, options.batch_size):
+        row = process_records(batch, payload)
+        report.articles += row["articles"][0]
+        report.rejections += row["rejections"][0]
+        report.worker_peak_rss_mb[row["pid"][0]] = row["rss_mb"][0]
+    report.seconds["extract_and_write"] = time.perf_counter() - started
+    with Store.open(settings) as store:
+        _link_and_resolve(store, settings, options, report, parallel=False)
+    return report
+
+
+def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOptions) -> BatchReport:
+    """Run on Ray: locally with ``options.workers`` CPUs, or on ``RAY_ADDRESS``."""
+    import ray
+
+    files = expand_inputs(paths)
+    report = BatchReport(files=len(files))
+    with Store.open(settings):
+        pass  # create or migrate the schema once, before workers connect concurrently
+    started = time.perf_counter()
+    owns_ray = not ray.is_initialized()
+    if owns_ray:
+        os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a private local instance
+        if os.environ.get("RAY_ADDRESS"):
+            ray.init(address=os.environ["RAY_ADDRESS"], logging_level=logging.ERROR, log_to_driver=False)
+        else:
+            ray.init(
+                num_cpus=options.workers,
+                include_dashboard=False,
+                logging_level=logging.ERROR,
+                log_to_driver=False,
+            )
+    try:
+        import ray.data
+
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        report.seconds["ray_start"] = time.perf_counter() - started
+        started = time.perf_counter()
+        counts = _ray_dataset(files).map_batches(
+            process_records,
+            batch_size=options.batch_size,
+            batch_format="numpy",
+            fn_kwargs={"settings_json": settings.model_dump_json()},
+        )
+        for row in counts.iter_rows():
+            report.articles += int(row["articles"])
+            report.rejections += int(row["rejections"])
+            pid = int(row["pid"])
+            report.worker_peak_rss_mb[pid] = max(
+                report.worker_peak_rss_mb.get(pid, 0.0), float(row["rss_mb"])
+            )
+        report.seconds["extract_and_write"] = time.perf_counter() - started
+        with Store.open(settings) as store:
+            _link_and_resolve(store, settings, options, report, parallel=True)
+    finally:
+        if owns_ray:
+            ray.shutdown()
+    return report
+
+
+def report_dict(report: BatchReport) -> dict[str, Any]:
+    return {
+        "files": report.files,
+        "articles": report.articles,
+        "rejections": report.rejections,
+        "near_duplicates": report.near_duplicates,
+        "windows": report.windows,
+        "incidents": report.incidents,
+        "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
+        "articles_per_second": round(report.articles_per_second, 1),
+        "worker_peak_rss_mb": {str(k): round(v, 1) for k, v in sorted(report.worker_peak_rss_mb.items())},
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
