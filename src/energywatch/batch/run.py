@@ -52,8 +52,9 @@ from energywatch.kb import KnowledgeBase, load_knowledge_base
 from energywatch.models import Incident, InputFormat, RawArticle
 from energywatch.readers import read_record
 from energywatch.settings import Settings
-from energywatch.storage import Store
+from energywatch.storage import IncidentQuery, Store
 from energywatch.storage.bulk import Processed, write_batch
+from energywatch.storage.parquet_out import ParquetSink, read_parquet_batches
 
 SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
 
@@ -64,6 +65,7 @@ class BatchOptions:
     batch_size: int = 200
     window_days: int = DEFAULT_WINDOW_DAYS
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    parquet_dir: Path | None = None  # write Parquet instead of the store (see _finish_parquet)
 
 
 @dataclass(slots=True)
@@ -119,12 +121,21 @@ def _worker_state(settings_json: str) -> tuple[Settings, KnowledgeBase, Store]:
     return settings, load_knowledge_base(settings.kb_path), Store.open(settings)
 
 
+@functools.cache
+def _sink(parquet_dir: str) -> ParquetSink:
+    """Once per worker process: its own Parquet writer (parts named by a random id)."""
+    return ParquetSink(parquet_dir)
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def process_records(batch: dict[str, Any], settings_json: str) -> dict[str, list[Any]]:
-    """Parse, clean, sign, extract and store one batch of records.
+def process_records(
+    batch: dict[str, Any], settings_json: str, parquet_dir: str | None = None
+) -> dict[str, list[Any]]:
+    """Parse, clean, sign, extract and store one batch of records (in the store, or as
+    Parquet parts under ``parquet_dir``; rejections always go to the store).
 
     ``batch`` has a ``record`` column (one JSON text per article) and a ``path`` column
     (its shard). Returns one row of counts for the batch, so the driver can sum them
@@ -148,7 +159,9 @@ def process_records(batch: dict[str, Any], settings_json: str) -> dict[str, list
         article = build_article(item)
         minhash = signature(article.clean_text, settings.dedup_num_perm).to_bytes()
         processed.append(Processed(article, minhash, extract_article(article, kb), VERSION))
-    if processed:
+    if processed and parquet_dir is not None:
+        _sink(parquet_dir).write(processed)
+    elif processed:
         write_batch(store, processed)
     return {
         "pid": [os.getpid()],
@@ -263,15 +276,75 @@ def run_single(paths: Sequence[str | Path], settings: Settings, options: BatchOp
     report = BatchReport(files=len(files))
     payload = settings.model_dump_json()
     started = time.perf_counter()
+    out = str(options.parquet_dir) if options.parquet_dir else None
     for batch in iter_batches(files, options.batch_size):
-        row = process_records(batch, payload)
+        row = process_records(batch, payload, out)
         report.articles += row["articles"][0]
         report.rejections += row["rejections"][0]
         report.worker_peak_rss_mb[row["pid"][0]] = row["rss_mb"][0]
     report.seconds["extract_and_write"] = time.perf_counter() - started
-    with Store.open(settings) as store:
-        _link_and_resolve(store, settings, options, report, parallel=False)
+    _finish(settings, options, report, parallel=False)
     return report
+
+
+def _finish(settings: Settings, options: BatchOptions, report: BatchReport, *, parallel: bool) -> None:
+    if options.parquet_dir is None:
+        with Store.open(settings) as store:
+            _link_and_resolve(store, settings, options, report, parallel=parallel)
+    else:
+        _finish_parquet(options.parquet_dir, settings, options, report)
+
+
+def _finish_parquet(out_dir: Path, settings: Settings, options: BatchOptions, report: BatchReport) -> None:
+    """Links and incidents for a Parquet output. The window queries run on a scratch
+    SQLite file loaded part by part (on disk, so memory stays at one part and one
+    window); the results are written next to the parts as ``links.parquet`` and
+    ``incidents/part-NNNNN.parquet`` (one incident as JSON per row), and the scratch
+    file is removed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    scratch_path = out_dir / "_scratch.sqlite"
+    scratch_path.unlink(missing_ok=True)
+    scratch = settings.model_copy(update={"db": str(scratch_path)})
+    started = time.perf_counter()
+    with Store.open(scratch) as store:
+        for batch in read_parquet_batches(out_dir):
+            write_batch(store, batch)
+        report.seconds["parquet_load"] = time.perf_counter() - started
+        _link_and_resolve(store, scratch, options, report, parallel=False)
+        links = [
+            (m.article_id, m.near_duplicate_of) for m in store.iter_article_meta() if m.near_duplicate_of
+        ]
+        pq.write_table(
+            pa.table({"article_id": [a for a, _ in links], "near_duplicate_of": [r for _, r in links]}),
+            out_dir / "links.parquet",
+        )
+        folder = out_dir / "incidents"
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("part-*.parquet"):
+            old.unlink()
+        offset, part, page = 0, 0, 5000
+        while True:
+            incidents, _ = store.list_incidents(IncidentQuery(limit=page, offset=offset, sort="date"))
+            if not incidents:
+                break
+            table = pa.table(
+                {"id": [i.id for i in incidents], "incident": [i.model_dump_json() for i in incidents]}
+            )
+            pq.write_table(table, folder / f"part-{part:05d}.parquet")
+            offset, part = offset + page, part + 1
+    for leftover in out_dir.glob("_scratch.sqlite*"):
+        leftover.unlink()
+
+
+def read_parquet_incidents(out_dir: Path) -> Iterator[Incident]:
+    """The incidents a Parquet batch run wrote, part by part."""
+    import pyarrow.parquet as pq
+
+    for path in sorted((out_dir / "incidents").glob("part-*.parquet")):
+        for text in pq.read_table(path, columns=["incident"]).column("incident").to_pylist():
+            yield Incident.model_validate_json(text)
 
 
 def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOptions) -> BatchReport:
@@ -306,7 +379,10 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
             process_records,
             batch_size=options.batch_size,
             batch_format="numpy",
-            fn_kwargs={"settings_json": settings.model_dump_json()},
+            fn_kwargs={
+                "settings_json": settings.model_dump_json(),
+                "parquet_dir": str(options.parquet_dir) if options.parquet_dir else None,
+            },
         )
         for row in counts.iter_rows():
             report.articles += int(row["articles"])
@@ -316,8 +392,7 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
                 report.worker_peak_rss_mb.get(pid, 0.0), float(row["rss_mb"])
             )
         report.seconds["extract_and_write"] = time.perf_counter() - started
-        with Store.open(settings) as store:
-            _link_and_resolve(store, settings, options, report, parallel=True)
+        _finish(settings, options, report, parallel=True)
     finally:
         if owns_ray:
             ray.shutdown()
