@@ -119,9 +119,9 @@ def link_window(store: Store, window: Window, settings: Settings, lookback_days:
 
 def resolve_window(
     store: Store, kb: KnowledgeBase, window: Window, impact_samples: int
-) -> tuple[list[Incident], set[str]]:
-    """The incidents this window owns, with their modelled impact, and the ids of the
-    undated articles it saw (for ``UndatedClaims``)."""
+) -> tuple[list[Incident], dict[str, dt.date | None]]:
+    """The incidents this window owns, with their modelled impact, and the publication
+    date of every article it loaded (for ``ArticleClaims``)."""
     extractions, meta = store.window_extractions(
         _minus(window.start, RESOLVE_MARGIN_DAYS), _plus(window.end, RESOLVE_MARGIN_DAYS), undated=True
     )
@@ -132,7 +132,7 @@ def resolve_window(
         if window.holds(_anchor(incident, infos)):
             impact = incident_impact(incident, network, impact_samples)
             owned.append(incident.model_copy(update={"impact": impact}))
-    return owned, {aid for aid, info in infos.items() if info.published is None}
+    return owned, {aid: info.published for aid, info in infos.items()}
 
 
 def _anchor(incident: Incident, infos: dict[str, ArticleInfo]) -> dt.date | None:
@@ -143,19 +143,25 @@ def _anchor(incident: Incident, infos: dict[str, ArticleInfo]) -> dt.date | None
     return min((p for p in published if p is not None), default=None)
 
 
-class UndatedClaims:
-    """Undated articles are resolved in every window (nothing says which one they
-    belong to), so two windows may each attach one to an incident they own. The
-    first window, in date order, keeps it; later incidents lose that article's events
-    (and are dropped when nothing else is left)."""
+class ArticleClaims:
+    """Windows overlap (each loads a margin around its own dates), so two windows may
+    each put one article into an incident they own: an undated report (loaded by every
+    window), or a report near a window edge that the two windows cluster differently.
+    The first window, in date order, keeps it (within one window an article may be in
+    several incidents, one per event it reports, as in ``resolve``); later incidents lose that article's
+    events (and are dropped when nothing else is left). Claims older than any window
+    still to come can load are forgotten, so memory follows the window, not the
+    archive; undated claims are kept to the end."""
 
     def __init__(self) -> None:
-        self.claimed: set[str] = set()
+        self.claimed: dict[str, dt.date | None] = {}
 
-    def settle(self, incidents: list[Incident], undated: set[str]) -> list[Incident]:
+    def settle(self, incidents: list[Incident], published: dict[str, dt.date | None]) -> list[Incident]:
         kept = []
+        earlier = self.claimed  # one window may put an article in several incidents (one per event)
+        self.claimed = dict(earlier)
         for incident in incidents:
-            taken = self.claimed & undated & set(incident.articles)
+            taken = {a for a in incident.articles if a in earlier}
             if taken:
                 events = [e for e in incident.events if e.article_id not in taken]
                 if not events:
@@ -167,6 +173,12 @@ class UndatedClaims:
                         "copies": [a for a in incident.copies if a not in taken],
                     }
                 )
-            self.claimed |= undated & set(incident.articles)
+            for article in incident.articles:
+                self.claimed[article] = published.get(article)
             kept.append(incident)
         return kept
+
+    def forget_before(self, day: dt.date | None) -> None:
+        """Drop dated claims no later window can load (those published before ``day``)."""
+        if day is not None:
+            self.claimed = {a: p for a, p in self.claimed.items() if p is None or p >= day}

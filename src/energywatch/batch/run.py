@@ -38,7 +38,8 @@ from typing import Any
 from energywatch.batch.partitioned import (
     DEFAULT_LOOKBACK_DAYS,
     DEFAULT_WINDOW_DAYS,
-    UndatedClaims,
+    RESOLVE_MARGIN_DAYS,
+    ArticleClaims,
     Window,
     link_window,
     resolve_window,
@@ -241,15 +242,19 @@ def _link_and_resolve(
     report.seconds["near_duplicates"] = time.perf_counter() - started
     started = time.perf_counter()
     store.clear_incidents()
-    claims = UndatedClaims()
-    for incidents, undated in _resolved(store, kb, settings, found, parallel=parallel):
-        report.incidents += store.add_incidents(claims.settle(incidents, undated))
+    claims = ArticleClaims()
+    resolved = _resolved(store, kb, settings, found, parallel=parallel)
+    for window, (incidents, published) in zip(found, resolved, strict=True):
+        report.incidents += store.add_incidents(claims.settle(incidents, published))
+        if window.end is not None:
+            # The next window loads from its start minus the margin; nothing older returns.
+            claims.forget_before(window.end - dt.timedelta(days=RESOLVE_MARGIN_DAYS))
     report.seconds["resolve"] = time.perf_counter() - started
 
 
 def _resolved(
     store: Store, kb: KnowledgeBase, settings: Settings, found: list[Window], *, parallel: bool
-) -> Iterator[tuple[list[Incident], set[str]]]:
+) -> Iterator[tuple[list[Incident], dict[str, dt.date | None]]]:
     """Each window's incidents, in window order (computed by Ray tasks when parallel)."""
     if not parallel:
         for window in found:
@@ -260,14 +265,14 @@ def _resolved(
     task = ray.remote(_resolve_task)
     pending = [task.remote(settings.model_dump_json(), window) for window in found]
     for ref in pending:  # in order; later windows keep computing meanwhile
-        dumped, undated = ray.get(ref)
-        yield [Incident.model_validate_json(d) for d in dumped], undated
+        dumped, published = ray.get(ref)
+        yield [Incident.model_validate_json(d) for d in dumped], published
 
 
-def _resolve_task(settings_json: str, window: Window) -> tuple[list[str], set[str]]:
+def _resolve_task(settings_json: str, window: Window) -> tuple[list[str], dict[str, dt.date | None]]:
     settings, kb, store = _worker_state(settings_json)
-    incidents, undated = resolve_window(store, kb, window, settings.impact_samples)
-    return [i.model_dump_json() for i in incidents], undated
+    incidents, published = resolve_window(store, kb, window, settings.impact_samples)
+    return [i.model_dump_json() for i in incidents], published
 
 
 def run_single(paths: Sequence[str | Path], settings: Settings, options: BatchOptions) -> BatchReport:

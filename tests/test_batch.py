@@ -1,0 +1,164 @@
+"""``energywatch batch`` gives the incidents ``ingest`` + ``process`` give, on the demo
+corpus written as a JSONL shard: in one process on SQLite, on Ray into PostgreSQL, and on
+Ray into Parquet. Ray runs in a child process (the real CLI), as an operator runs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from energywatch.batch.partitioned import ArticleClaims, link_window, resolve_window, windows
+from energywatch.batch.run import BatchOptions, expand_inputs, read_parquet_incidents, run_single
+from energywatch.cli import app
+from energywatch.demo import demo_articles
+from energywatch.errors import InputError
+from energywatch.ingest import ingest
+from energywatch.kb import KnowledgeBase
+from energywatch.models import Incident, RawArticle
+from energywatch.process import process
+from energywatch.readers import read_inputs
+from energywatch.settings import Settings
+from energywatch.storage import IncidentQuery, Store
+
+SAMPLES = 300
+
+
+def _demo_shard(folder: Path) -> Path:
+    """The demo corpus as one JSONL shard (HTML pages as their extracted text)."""
+    shard = folder / "demo.jsonl"
+    keys = ("id", "url", "outlet", "title", "published", "text", "language")
+    with demo_articles() as paths, shard.open("w", encoding="utf-8") as out:
+        for item in read_inputs(paths, max_bytes=10_000_000):
+            assert isinstance(item, RawArticle)
+            record = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in item.model_dump().items()}
+            out.write(json.dumps({k: record[k] for k in keys}) + "\n")
+    return shard
+
+
+def _incidents(store: Store) -> dict[str, Any]:
+    found, _ = store.list_incidents(IncidentQuery(limit=100_000))
+    return {i.id: i.model_dump(mode="json") for i in found}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, kb: KnowledgeBase) -> tuple[Path, dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("batch")
+    shard = _demo_shard(folder)
+    settings = Settings(db=str(folder / "reference.db"), impact_samples=SAMPLES)
+    with Store.open(settings) as store:
+        ingest(store, [shard], settings)
+        process(store, kb, impact_samples=SAMPLES)
+        return shard, _incidents(store)
+
+
+def _cli(*args: str, db: str) -> dict[str, Any]:
+    env_args = [sys.executable, "-c", "from energywatch.cli import main; main()", "batch", *args, "--db", db]
+    done = subprocess.run(
+        [*env_args, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "ENERGYWATCH_IMPACT_SAMPLES": str(SAMPLES)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+@pytest.mark.slow
+def test_single_process_batch_equals_ingest_and_process(
+    reference: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    shard, expected = reference
+    settings = Settings(db=str(tmp_path / "batch.db"), impact_samples=SAMPLES)
+    report = run_single([shard], settings, BatchOptions(batch_size=16))
+    assert (report.articles, report.incidents) == (62, len(expected))
+    with Store.open(settings) as store:
+        assert _incidents(store) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_ray_into_postgresql_equals_ingest_and_process(
+    reference: tuple[Path, dict[str, Any]], pg_settings: Settings
+) -> None:
+    shard, expected = reference
+    report = _cli(str(shard), "--workers", "2", "--batch-size", "16", db=pg_settings.db)
+    assert report["articles"] == 62
+    assert len(report["worker_peak_rss_mb"]) == 2  # both workers took batches
+    with Store.open(pg_settings) as store:
+        assert _incidents(store) == expected
+
+
+@pytest.mark.slow
+def test_ray_into_parquet_equals_ingest_and_process(
+    reference: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    shard, expected = reference
+    out = tmp_path / "parquet"
+    report = _cli(str(shard), "--parquet", str(out), "--batch-size", "16", db=str(tmp_path / "rejections.db"))
+    assert report["incidents"] == len(expected)
+    got = {i.id: i.model_dump(mode="json") for i in read_parquet_incidents(out)}
+    assert got == expected
+    assert (out / "links.parquet").is_file()
+
+
+@pytest.mark.slow
+def test_short_windows_put_each_event_in_one_incident(
+    reference: tuple[Path, dict[str, Any]], tmp_path: Path, kb: KnowledgeBase
+) -> None:
+    """With 30-day windows the demo is cut into a dozen: the same incidents come out;
+    undated reports may attach elsewhere, but no reported event lands in two incidents."""
+    shard, expected = reference
+    settings = Settings(db=str(tmp_path / "w.db"), impact_samples=SAMPLES)
+    run_single([shard], settings, BatchOptions(batch_size=16))
+    with Store.open(settings) as store:
+        found = windows(store, 30)
+        assert len(found) > 10
+        for window in found:
+            link_window(store, window, settings, 30)
+        store.clear_incidents()
+        claims = ArticleClaims()
+        for window in found:
+            incidents, published = resolve_window(store, kb, window, SAMPLES)
+            store.add_incidents(claims.settle(incidents, published))
+        got = [Incident.model_validate(v) for v in _incidents(store).values()]
+    seen = [(e.article_id, e.index) for incident in got for e in incident.events]
+    assert len(seen) == len(set(seen))
+    assert set(_incidents_ids(got)) == set(expected)
+
+
+def _incidents_ids(incidents: list[Incident]) -> list[str]:
+    return [i.id for i in incidents]
+
+
+def test_inputs_are_expanded_and_checked(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    for name in ("a/x.jsonl", "a/y.jsonl.gz", "b.parquet", "notes.txt"):
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for p in expand_inputs([tmp_path / "a", str(tmp_path / "*.parquet")])] == [
+        "x.jsonl",
+        "y.jsonl.gz",
+        "b.parquet",
+    ]
+    with pytest.raises(InputError, match="shards"):
+        expand_inputs([tmp_path / "notes.txt"])
+    with pytest.raises(InputError, match="no file matches"):
+        expand_inputs([str(tmp_path / "*.ndjson")])
+
+
+def test_cli_in_one_process(reference: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    shard, expected = reference
+    result = CliRunner().invoke(
+        app, ["batch", str(shard), "--no-ray", "--db", str(tmp_path / "c.db"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["incidents"] == len(expected)
