@@ -80,6 +80,7 @@ class BatchReport:
     windows: int = 0
     incidents: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    write_seconds: float = 0.0  # summed over workers: time spent in the bulk writes
     worker_peak_rss_mb: dict[int, float] = field(default_factory=dict)
 
     @property
@@ -160,15 +161,18 @@ def process_records(
         article = build_article(item)
         minhash = signature(article.clean_text, settings.dedup_num_perm).to_bytes()
         processed.append(Processed(article, minhash, extract_article(article, kb), VERSION))
+    writing = time.perf_counter()
     if processed and parquet_dir is not None:
         _sink(parquet_dir).write(processed)
     elif processed:
         write_batch(store, processed)
+    done = time.perf_counter()
     return {
         "pid": [os.getpid()],
         "articles": [len(processed)],
         "rejections": [rejections],
-        "seconds": [time.perf_counter() - started],
+        "seconds": [done - started],
+        "write_seconds": [done - writing],
         "rss_mb": [_peak_rss_mb()],
     }
 
@@ -286,6 +290,7 @@ def run_single(paths: Sequence[str | Path], settings: Settings, options: BatchOp
         row = process_records(batch, payload, out)
         report.articles += row["articles"][0]
         report.rejections += row["rejections"][0]
+        report.write_seconds += row["write_seconds"][0]
         report.worker_peak_rss_mb[row["pid"][0]] = row["rss_mb"][0]
     report.seconds["extract_and_write"] = time.perf_counter() - started
     _finish(settings, options, report, parallel=False)
@@ -392,6 +397,7 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
         for row in counts.iter_rows():
             report.articles += int(row["articles"])
             report.rejections += int(row["rejections"])
+            report.write_seconds += float(row["write_seconds"])
             pid = int(row["pid"])
             report.worker_peak_rss_mb[pid] = max(
                 report.worker_peak_rss_mb.get(pid, 0.0), float(row["rss_mb"])
@@ -413,6 +419,7 @@ def report_dict(report: BatchReport) -> dict[str, Any]:
         "windows": report.windows,
         "incidents": report.incidents,
         "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
+        "write_seconds": round(report.write_seconds, 3),
         "articles_per_second": round(report.articles_per_second, 1),
         "worker_peak_rss_mb": {str(k): round(v, 1) for k, v in sorted(report.worker_peak_rss_mb.items())},
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
