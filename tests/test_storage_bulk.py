@@ -1,11 +1,12 @@
 """Bulk writers on SQLite and PostgreSQL: ``write_batch`` stores what ``save_article`` +
-``save_extraction`` store, and re-runs are no-ops."""
+``save_extraction`` store, re-runs are no-ops, and Parquet parts round-trip."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,12 @@ from energywatch.readers import read_inputs
 from energywatch.settings import Settings
 from energywatch.storage import Store, schema
 from energywatch.storage.bulk import BulkReport, Processed, write_batch
+from energywatch.storage.parquet_out import (
+    ParquetSink,
+    parquet_parts,
+    read_parquet_batches,
+    read_parquet_store,
+)
 
 RETRIEVED = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 # Columns that record when a row was written, not what it holds.
@@ -260,3 +267,50 @@ def test_two_writers_of_one_batch_at_once(
     assert errors == []
     bulk = rows(store)
     assert one_by_one_result(reference, [processed])[0] == bulk
+
+
+# ---------------------------------------------------------------------- Parquet
+
+
+def test_parquet_round_trip_equals_the_input(tmp_path: Path, processed: list[Processed]) -> None:
+    sink = ParquetSink(tmp_path / "out", writer_id="w1")
+    batches = [processed[:25], processed[25:50], processed[50:]]
+    names = [sink.write(b) for b in batches]
+    assert names == ["part-w1-00000", "part-w1-00001", "part-w1-00002"]
+    assert sink.write([]) is None
+    assert list(read_parquet_batches(tmp_path / "out")) == batches
+    assert list(read_parquet_store(tmp_path / "out")) == processed
+    # Reopened with the same id, a writer continues after its earlier parts.
+    assert ParquetSink(tmp_path / "out", writer_id="w1").write(processed[:1]) == "part-w1-00003"
+
+
+def test_two_sinks_in_one_folder_do_not_clash(tmp_path: Path, processed: list[Processed]) -> None:
+    one, two = ParquetSink(tmp_path), ParquetSink(tmp_path)
+    assert one.writer_id != two.writer_id
+    for i in range(0, len(processed), 10):
+        (one if i % 20 else two).write(processed[i : i + 10])
+    assert len(parquet_parts(tmp_path)) == 7
+    assert sorted(read_parquet_store(tmp_path), key=lambda p: p.article.id) == sorted(
+        processed, key=lambda p: p.article.id
+    )
+
+
+def test_incomplete_parts_are_not_read(tmp_path: Path, processed: list[Processed]) -> None:
+    sink = ParquetSink(tmp_path, writer_id="w")
+    sink.write(processed[:3])
+    name = sink.write(processed[3:6])
+    (tmp_path / "articles" / f"{name}.parquet").unlink()  # as if killed before publishing
+    (tmp_path / "articles" / ".part-w-00009.parquet.tmp").write_bytes(b"half")
+    assert list(read_parquet_store(tmp_path)) == processed[:3]
+
+
+def test_parquet_parts_load_into_a_store_as_written_directly(
+    store: Store, reference: Store, tmp_path: Path, processed: list[Processed]
+) -> None:
+    sink = ParquetSink(tmp_path)
+    for i in range(0, len(processed), 16):
+        sink.write(processed[i : i + 16])
+    for batch in read_parquet_batches(tmp_path):
+        write_batch(store, batch)
+    loaded = rows(store), records(store, [p.article.id for p in processed])
+    assert one_by_one_result(reference, [processed]) == loaded
