@@ -220,9 +220,19 @@ def test_empty_batch(store: Store) -> None:
     assert write_batch(store, []) == BulkReport()
 
 
+def test_an_id_given_twice_keeps_its_last_item(
+    store: Store, reference: Store, processed: list[Processed], kb: KnowledgeBase
+) -> None:
+    edited = changed(processed[0], kb, processed[0].article.text + "\n\nExports resumed on Friday.")
+    batch = [processed[0], processed[1], edited, processed[1]]
+    report = write_batch(store, batch)
+    assert (report.articles, report.extractions, report.unchanged) == (2, 2, 0)
+    assert store.get_article(edited.article.id) == edited.article
+    bulk = rows(store), records(store, [p.article.id for p in batch])
+    assert one_by_one_result(reference, [batch]) == bulk
+
+
 def test_batches_that_cannot_be_stored_as_given_are_refused(store: Store, processed: list[Processed]) -> None:
-    with pytest.raises(ValueError, match="appears twice"):
-        write_batch(store, [processed[0], processed[1], processed[0]])
     mixed = Processed(processed[0].article, processed[0].minhash, processed[1].extraction, VERSION)
     with pytest.raises(ValueError, match="extraction of article"):
         write_batch(store, [mixed])

@@ -88,7 +88,7 @@ class BulkReport:
     spans: int = 0
     extractions: int = 0
     claims: int = 0
-    unchanged: int = 0  # items for which nothing at all was written
+    unchanged: int = 0  # articles (distinct ids) for which nothing at all was written
     seconds: float = 0.0
 
 
@@ -114,11 +114,12 @@ class _Plan:
 
 
 def write_batch(store: Store, batch: Sequence[Processed]) -> BulkReport:
-    """Store a batch of processed articles in one transaction (see the module docstring).
+    """Store a batch of processed articles in one transaction (see the module docstring);
+    an article id given twice keeps its last item, as saving them in order would.
 
-    Raises ValueError for a batch that could not be stored as given (an id twice, an
-    extraction of another article, misnumbered events) before touching the database,
-    and StorageError when the database refuses the batch, which is then rolled back.
+    Raises ValueError for a batch that could not be stored as given (an extraction of
+    another article, misnumbered events) before touching the database, and
+    StorageError when the database refuses the batch, which is then rolled back.
     """
     started = time.perf_counter()
     if not batch:
@@ -142,7 +143,7 @@ def write_batch(store: Store, batch: Sequence[Processed]) -> BulkReport:
         spans=spans,
         extractions=len(plan.extractions),
         claims=claims,
-        unchanged=len(batch) - len(touched),
+        unchanged=len(rows.articles) - len(touched),
         seconds=time.perf_counter() - started,
     )
 
@@ -152,13 +153,10 @@ def write_batch(store: Store, batch: Sequence[Processed]) -> BulkReport:
 
 def _rows(batch: Sequence[Processed], now: dt.datetime) -> _Rows:
     rows = _Rows()
+    # An id given twice (a record repeated in a shard) keeps its last item: the content
+    # that saving the items in order would leave stored.
     for item in batch:
         article, extraction = item.article, item.extraction
-        if article.id in rows.articles:
-            raise ValueError(
-                f"article {article.id!r} appears twice in one batch; "
-                "give each article id to one batch (the ingest id check rejects conflicts)"
-            )
         if extraction.article_id != article.id:
             raise ValueError(f"the extraction of article {article.id!r} is of {extraction.article_id!r}")
         values = article_values(article, item.minhash, now)
