@@ -16,10 +16,12 @@ from energywatch.cli import asset_commands
 from energywatch.cli import impact_commands
 from energywatch.cli import serve_commands
 from energywatch.cli import watch_commands
+from energywatch.cli import archive_commands
 from energywatch.cli import batch_commands
 
 __all__ = [
     "app",
+    "archive_commands",
     "asset_commands",
     "batch_commands",
     "impact_commands",
