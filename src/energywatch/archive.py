@@ -384,14 +384,16 @@ class _Writer:
     def __init__(self, path: Path, fmt: Format) -> None:
         self.path, self.fmt, self.rows = path, fmt, 0
         self._text: io.TextIOBase | None = None
+        self._raw: io.BufferedWriter | None = None
         self._columns: dict[str, list[Any]] = {f: [] for f in _FIELDS}
         self._parquet: Any = None
         if fmt == "jsonl":
             self._text = path.open("w", encoding="utf-8", newline="\n")
         elif fmt == "jsonl.gz":
             # mtime=0 and no file name in the header: the same records give the same bytes.
-            raw = gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), mtime=0)
-            self._text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            self._raw = path.open("wb")
+            packed = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
+            self._text = io.TextIOWrapper(packed, encoding="utf-8", newline="\n")
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -419,6 +421,8 @@ class _Writer:
     def close(self) -> ArchiveFile:
         if self._text is not None:
             self._text.close()
+            if self._raw is not None:  # GzipFile leaves the file it was given open
+                self._raw.close()
         else:
             self._flush()
             self._parquet.close()

@@ -109,7 +109,7 @@ _VARIANTS = (
     ("large", "big", "major"),
     ("was", "had been"),
     ("were", "had been"),
-    ("near", "by", "beside"),
+    ("near", "beside"),
     ("site", "facility"),
     ("told", "informed"),
     ("recalled", "remembered"),
@@ -162,7 +162,9 @@ class Site:
     ``names`` and ``short`` are knowledge-base aliases (a test checks that each names
     ``asset_id`` and no other site), ``town`` is the gold location's name, and
     ``also`` lists other assets every name of this site names too (a mooring's
-    terminal), which the gold must then carry as well.
+    terminal), which the gold must then carry as well. ``town_in_text`` is False where
+    the town's name is itself another site's alias ("Tuapse" is the port's), so that a
+    report on the refinery does not also name the port.
     """
 
     asset_id: str
@@ -174,6 +176,7 @@ class Site:
     types: tuple[str, ...]
     weight: float = 1.0
     also: tuple[str, ...] = ()
+    town_in_text: bool = True
 
 
 _KRASNODAR = "Krasnodar Krai"
@@ -209,9 +212,9 @@ SITES: tuple[Site, ...] = (
            f"SPM-{n} mooring", "Yuzhnaya Ozereyevka", _KRASNODAR, MOORING, _SEA, 0.5, _MOOR)
       for n in (1, 2, 3)),
     Site("sheskharis_terminal", ("the Sheskharis oil terminal", "the Sheskharis terminal"),
-         "Sheskharis oil terminal", "Novorossiysk", _KRASNODAR, TERMINAL, _COASTAL),
+         "Sheskharis oil terminal", "Novorossiysk", _KRASNODAR, TERMINAL, _COASTAL, town_in_text=False),
     Site("tuapse_refinery", ("the Tuapse refinery", "the Tuapse oil refinery", "the Tuapsinsky refinery"),
-         "Tuapse refinery", "Tuapse", _KRASNODAR, REFINERY, _INLAND, 1.5),
+         "Tuapse refinery", "Tuapse", _KRASNODAR, REFINERY, _INLAND, 1.5, town_in_text=False),
     Site("afipsky_refinery", ("the Afipsky refinery", "the Afipsky oil refinery"),
          "Afipsky refinery", "Afipsky", _KRASNODAR, REFINERY, _INLAND),
     Site("ilsky_refinery", ("the Ilsky refinery", "the Ilsky oil refinery"),
@@ -246,6 +249,7 @@ _WHEN_FORMS = (
     "on the night of {d} {month}",
 )
 _WHERE = Phrase("{near <town>|in <region>|outside <town>|close to <town>|in the <region> area||}")
+_WHERE_REGION = Phrase("{in <region>|in the <region> area||}")
 _TARGET = Phrase(
     "{<site>|<site>|<site>|equipment at <site>|a building at <site>|part of <site>|<unit> at <site>}"
 )
@@ -329,6 +333,7 @@ _TITLES: dict[str, tuple[Phrase, ...]] = {
     "spill_leak": _phrases("{Oil leak at|Spill reported at|Leak found at} <short>", "<short> leak"),
 }
 _TITLE_TAIL = Phrase("{|||near <town>|, governor says|, operator says|, ministry says|, spokesperson says}")
+_TITLE_TAIL_NO_TOWN = Phrase("{||||, governor says|, operator says|, spokesperson says}")
 
 
 # Days relative to publication, as a lag in days → the words that name the incident day.
@@ -351,7 +356,7 @@ def lead(rng: random.Random, site: Site, type_: str, day: dt.date, published: dt
     slots = {"site": pick(rng, site.names), "town": site.town, "region": site.region}
     slots["unit"] = pick(rng, _UNITS[site.kind])
     slots["target"] = _TARGET(rng, slots)
-    slots["where"] = _WHERE(rng, slots)
+    slots["where"] = (_WHERE if site.town_in_text else _WHERE_REGION)(rng, slots)
     slots["when"] = when_phrase(rng, day, published)
     slots["speaker"] = _SPEAKER(rng)
     return say(rng, _LEADS[type_], slots) + _ATTRIBUTION(rng, slots)
@@ -359,7 +364,7 @@ def lead(rng: random.Random, site: Site, type_: str, day: dt.date, published: dt
 
 def title(rng: random.Random, site: Site, type_: str) -> str:
     slots = {"short": site.short, "town": site.town}
-    tail = _TITLE_TAIL(rng, slots)
+    tail = (_TITLE_TAIL if site.town_in_text else _TITLE_TAIL_NO_TOWN)(rng, slots)
     return say(rng, _TITLES[type_], slots) + (" " + tail if tail[:1].isalpha() else tail)
 
 
