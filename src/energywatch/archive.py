@@ -471,8 +471,10 @@ def write_archive(
     """Write ``spec.count`` records as ``shards`` contiguous shards plus ``gold.jsonl`` and
     ``manifest.json`` in ``out_dir``, streaming: memory does not depend on ``count``.
 
-    Shards are contiguous in publication order (shard 0 holds the earliest records),
-    which keeps each shard a plausible "month of news" for partitioned ingest.
+    Shards are contiguous in publication order (shard 0 holds the earliest records), so
+    each is a stretch of time, as an ingest partitioned by date would see it; a copy may
+    fall in the shard after its original's. ``manifest.json`` records the effective
+    ``days`` (the default resolved), so the spec in it regenerates the same archive.
     """
     if fmt not in FORMATS:
         raise ConfigError(f"unknown archive format {fmt!r}", "use jsonl, jsonl.gz or parquet")
