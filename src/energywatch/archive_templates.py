@@ -564,14 +564,27 @@ _NEIGHBOUR = Phrase(
 )
 _OFFICIAL = Phrase(
     "<person>, {the|a} {deputy head|spokesperson|press officer|chief engineer|duty manager|safety officer|"
-    "director} {of|at} the {regional administration|operator|emergency service|district council|local "
-    "police|municipal government}, "
+    "director|shift lead|communications chief} {of|at|for} the {regional administration|operator|emergency "
+    "service|district council|local police|municipal government|fire service|labour inspectorate}, "
     + _SAID
-    + " {that |}{the situation was under control|there was no threat "
-    "to residents|checks were continuing|the company was cooperating with investigators|staff had followed "
-    "procedures|more information would follow|air quality readings were normal|schools in <village> would "
-    "open "
-    "as usual|residents should stay away from the fence}."
+    + " {that |}<claim>."
+)
+_CLAIMS = (
+    "the situation was under control",
+    "there was no threat to residents",
+    "checks were continuing",
+    "the company was cooperating with investigators",
+    "staff had followed procedures",
+    "more information would follow",
+    "air quality readings were normal",
+    "schools in <village> would open as usual",
+    "residents should stay away from the fence",
+    "drinking water in <village> was safe",
+    "a hotline had been set up for families",
+    "the shift had been sent home early",
+    "buses to <village> were running again",
+    "crews from <village> had helped overnight",
+    "the access road would stay shut for now",
 )
 _SCENE = Phrase(
     "{In|Around|Near} <village>{, a village of <n>00 people,| on the far side of the river|| nearby}, "
@@ -596,6 +609,7 @@ def colour(rng: random.Random) -> list[str]:
     slots["age"] = _AGE(rng, slots)
     said = [cap(_WITNESS(rng, slots))]
     extra = {"person": person(rng), "village": name(rng, rng.randint(2, 3)), "n": str(rng.randint(2, 9))}
+    extra["claim"] = pick(rng, _CLAIMS).replace("<village>", name(rng, 2))
     for phrase in rng.sample((_NEIGHBOUR, _OFFICIAL, _SCENE), rng.randint(1, 3)):
         said.append(cap(phrase(rng, extra)))
         extra["person"], extra["village"] = person(rng), name(rng, 2)
@@ -633,6 +647,11 @@ _CONTEXT: dict[str, tuple[Phrase, ...]] = {
         "is loaded onto tankers|on a hill above the shore|ahead of loading}.",
         "{About|Around|Roughly} <n> {tankers|vessels|cargoes} {a month|every month} {load|are loaded|sail} "
         "{there|from the site}{ in a normal month|, shipping data show|}.",
+        "{Pilots|Harbour pilots|Mooring crews} {guide|bring|steer} {each tanker|every vessel|the ships} "
+        "{in|alongside|to its berth} {with tugs|from a launch|at first light}.",
+        "{A|The} {control room|dispatch centre|central office} {on the hill|by the gate|near the shore} "
+        "{runs|oversees|watches} {loading|the tank farm|the pumps} {around the clock|in shifts|day and "
+        "night}.",
     ),
     MOORING: _phrases(
         "The {buoys|moorings} {sit|lie|are anchored} {several|a few} kilometres offshore, where tankers "
@@ -645,6 +664,11 @@ _CONTEXT: dict[str, tuple[Phrase, ...]] = {
         "{Divers|Technicians|Contractors} {check|inspect|service} the {hoses|buoys|moorings} {every season|"
         "each "
         "spring|several times a year}.",
+        "{Tugs|Support boats|Line boats} {from|based in} the {harbour|bay|port} {help|assist|guide} {tankers|"
+        "ships} {onto|to|towards} the {buoys|moorings} {in calm weather|at any hour|day and night}.",
+        "The {buoys|moorings} were {made|built|fabricated} {abroad|in Asia|at a foreign yard} and {towed|"
+        "shipped|brought} {into place|to the bay|to the coast} {in sections|in one piece|over several "
+        "weeks}.",
     ),
     REFINERY: _phrases(
         "The {plant|refinery} {turns|processes|converts} crude into {diesel|gasoline|naphtha} and "
@@ -665,15 +689,27 @@ _CONTEXT: dict[str, tuple[Phrase, ...]] = {
         "roughly|some} <n>,<n2>00 {people|staff|workers}.",
         "{Gas|Feedstock} {arrives|comes|flows in} {by pipeline|through trunk lines} from {fields|deposits} "
         "{nearby|to the south|across the border}.",
+        "{Its|The plant's} {flare stacks|cooling towers|sulphur heaps} {are|stand} {visible|clearly visible|"
+        "a "
+        "landmark} from the {highway|steppe|city outskirts}.",
+        "{Workers|Many staff|Most employees} {live in|commute from|come from} {nearby settlements|the city|"
+        "company housing} {and arrive|travelling|and come in} by {bus|shuttle|train}.",
     ),
     PORT: _phrases(
         "The port {handles|ships|moves} crude and oil products from the {Caspian region|hinterland|inland "
-        "refineries}.",
-        "Oil {terminals|berths} at the port were {expanded|modernised|rebuilt} over the past decade.",
+        "refineries}{ and the rail network| by rail and barge|}.",
+        "Oil {terminals|berths|jetties} at the port were {expanded|modernised|rebuilt|dredged} {over the "
+        "past "
+        "decade|in stages|with state money}.",
         "{Tankers|Small tankers|River-sea vessels} {of|up to|carrying} {several|a few|some} thousand tonnes "
         "{call|load|berth} at the {port|harbour}.",
         "{The harbour|The port} {also|additionally} {handles|takes|ships} {grain|containers|metals|timber} "
         "{and|as well as} {coal|fertiliser|vehicles}.",
+        "{Ice|Fog|Wind} {closes|slows|disrupts} the {approach|channel|roadstead} {on some days|a few times a "
+        "year|in bad winters}, {pilots|harbour masters|agents} say.",
+        "{Its|The port's} {rail yard|tank park|pipeline link} {was|has been} {extended|rebuilt|doubled} "
+        "{since|"
+        "after} {the 1990s|the last decade|a long dispute}.",
     ),
 }
 _CLOSERS = _phrases(
