@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import os
 import resource
@@ -38,6 +39,7 @@ from energywatch.archive import ArchiveSpec, generate
 
 PG = os.environ.get("ENERGYWATCH_TEST_PG", "postgresql://127.0.0.1:5432/test")
 SHARDS = 8
+BATCH = int(os.environ.get("SCALE_BATCH", "1000"))
 
 
 def archive(count: int, cache: Path) -> Path:
@@ -77,7 +79,7 @@ def _drop(name: str) -> None:
 def run(count: int, mode: str, folder: Path) -> dict[str, Any]:
     schema, db = _schema()
     args = [sys.executable, "-c", "from energywatch.cli import main; main()", "batch", str(folder)]
-    args += ["--db", db, "--json", "--batch-size", "200"]
+    args += ["--db", db, "--json", "--batch-size", str(BATCH)]
     args += ["--no-ray"] if mode == "single" else ["--workers", "2"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
@@ -129,7 +131,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         by_mode.setdefault(r["mode"], []).append(r)
     for mode, runs in by_mode.items():
         runs.sort(key=lambda r: r["count"])
-        for small, big in zip(runs, runs[1:], strict=False):
+        for small, big in itertools.pairwise(runs):
             n = big["count"] / small["count"]
             growth = ", ".join(
                 f"{key.removesuffix('_s')} x{big[key] / small[key]:.1f}"
@@ -143,7 +145,8 @@ def table(rows: list[dict[str, Any]]) -> str:
             speedup = r["articles_per_s"] / singles[r["count"]]["articles_per_s"]
             extract = singles[r["count"]]["extract_and_write_s"] / r["extract_and_write_s"]
             lines.append(
-                f"speed-up at {r['count']:,}: x{speedup:.2f} over the whole run, x{extract:.2f} on extract+write"
+                f"speed-up at {r['count']:,}: x{speedup:.2f} over the whole run, "
+                f"x{extract:.2f} on extract+write"
             )
     return "\n".join(lines)
 

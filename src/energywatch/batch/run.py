@@ -25,11 +25,13 @@ import datetime as dt
 import functools
 import glob
 import gzip
+import itertools
 import json
 import logging
 import os
 import resource
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,9 +269,19 @@ def _resolved(
     import ray
 
     task = ray.remote(_resolve_task)
-    pending = [task.remote(settings.model_dump_json(), window) for window in found]
-    for ref in pending:  # in order; later windows keep computing meanwhile
-        dumped, published = ray.get(ref)
+    payload = settings.model_dump_json()
+    # A few windows in flight, not all: results wait in the object store until the
+    # driver takes them in order, so submitting everything would hold the archive.
+    ahead = max(2, 2 * int(ray.cluster_resources().get("CPU", 2)))
+    pending: deque[Any] = deque()
+    queue = iter(found)
+    for window in itertools.islice(queue, ahead):
+        pending.append(task.remote(payload, window))
+    while pending:
+        dumped, published = ray.get(pending.popleft())
+        next_window = next(queue, None)
+        if next_window is not None:
+            pending.append(task.remote(payload, next_window))
         yield [Incident.model_validate_json(d) for d in dumped], published
 
 
@@ -383,6 +395,10 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
 
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
+        # On a small machine every CPU is a worker: Ray Data's own bookkeeping (stats
+        # collection and logging) would otherwise take a visible share of it.
+        context.enable_auto_log_stats = False
+        context.enable_get_object_locations_for_metrics = False
         report.seconds["ray_start"] = time.perf_counter() - started
         started = time.perf_counter()
         counts = _ray_dataset(files).map_batches(
