@@ -272,7 +272,8 @@ def _resolved(
     payload = settings.model_dump_json()
     # A few windows in flight, not all: results wait in the object store until the
     # driver takes them in order, so submitting everything would hold the archive.
-    ahead = max(2, 2 * int(ray.cluster_resources().get("CPU", 2)))
+    cpus = ray.cluster_resources().get("CPU", 2)  # type: ignore[no-untyped-call]
+    ahead = max(2, 2 * int(cpus))
     pending: deque[Any] = deque()
     queue = iter(found)
     for window in itertools.islice(queue, ahead):
