@@ -24,12 +24,12 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from tests.cli_support import energywatch_argv
 from tests.http_support import LocalServer
 from tests.watch_support import Newsroom, Report
 from tests.webhook_support import WebhookReceiver
@@ -140,18 +140,9 @@ def run(items: int, interval: float, seed: int) -> dict[str, Any]:
         env = {**os.environ, "EW_BENCH_SECRET": "benchmark-secret"}
         log = open(Path(tmp) / "watch.log", "w")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from energywatch.cli import main; main()",
-                "watch",
-                "--config",
-                str(config),
-                "--db",
-                str(Path(tmp) / "bench.db"),
-                "--log-format",
-                "json",
-            ],
+            energywatch_argv(
+                "watch", "--config", str(config), "--db", str(Path(tmp) / "bench.db"), "--log-format", "json"
+            ),
             stdout=subprocess.DEVNULL,
             stderr=log,
             env=env,

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cli_support import energywatch_argv
 from typer.testing import CliRunner
 
 from energywatch.batch.partitioned import ArticleClaims, link_window, resolve_window, windows
@@ -59,13 +60,13 @@ def reference(tmp_path_factory: pytest.TempPathFactory, kb: KnowledgeBase) -> tu
 
 
 def _cli(*args: str, db: str) -> dict[str, Any]:
-    env_args = [sys.executable, "-c", "from energywatch.cli import main; main()", "batch", *args, "--db", db]
+    argv = energywatch_argv("batch", *args, "--db", db, "--json")
     done = subprocess.run(
-        [*env_args, "--json"],
+        argv,
         capture_output=True,
         text=True,
         timeout=600,
-        env={**__import__("os").environ, "ENERGYWATCH_IMPACT_SAMPLES": str(SAMPLES)},
+        env={**os.environ, "ENERGYWATCH_IMPACT_SAMPLES": str(SAMPLES)},
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -133,11 +134,7 @@ def test_short_windows_put_each_event_in_one_incident(
         got = [Incident.model_validate(v) for v in _incidents(store).values()]
     seen = [(e.article_id, e.index) for incident in got for e in incident.events]
     assert len(seen) == len(set(seen))
-    assert set(_incidents_ids(got)) == set(expected)
-
-
-def _incidents_ids(incidents: list[Incident]) -> list[str]:
-    return [i.id for i in incidents]
+    assert {i.id for i in got} == set(expected)
 
 
 def test_inputs_are_expanded_and_checked(tmp_path: Path) -> None:

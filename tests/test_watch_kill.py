@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from tests.cli_support import energywatch_argv
 from tests.http_support import LocalServer
 from tests.smtp_support import Collecting
 from tests.watch_support import Newsroom, story
@@ -73,18 +73,7 @@ class Watching:
     def __init__(self, config: Path, db: Path) -> None:
         env = {**os.environ, "EW_HOOK_SECRET": "kill-test-secret", "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from energywatch.cli import main; main()",
-                "watch",
-                "--config",
-                str(config),
-                "--db",
-                str(db),
-                "--log-format",
-                "json",
-            ],
+            energywatch_argv("watch", "--config", str(config), "--db", str(db), "--log-format", "json"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

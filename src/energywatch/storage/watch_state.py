@@ -35,11 +35,18 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC)
 
 
-def _upsert(conn: Connection, table: Table, key: dict[str, Any], values: dict[str, Any]) -> None:
-    """Update the row with ``key`` or insert it (one writer per source, so no race)."""
+def _upsert(
+    conn: Connection,
+    table: Table,
+    key: dict[str, Any],
+    values: dict[str, Any],
+    on_insert: dict[str, Any] | None = None,
+) -> None:
+    """Update the row with ``key`` or insert it, adding ``on_insert`` (creation times) then
+    (one watcher per store, so no race)."""
     where = and_(*(table.c[k] == v for k, v in key.items()))
     if conn.execute(update(table).where(where).values(**values)).rowcount == 0:
-        conn.execute(insert(table).values(**key, **values))
+        conn.execute(insert(table).values(**key, **values, **(on_insert or {})))
 
 
 class WatchStoreMixin:
@@ -176,9 +183,7 @@ class WatchStoreMixin:
         with self._write() as conn:
             for lineage in lineages:
                 values = lineage.model_dump(exclude={"lineage"}) | {"updated_at": now}
-                where = WL.c.lineage == lineage.lineage
-                if conn.execute(update(WL).where(where).values(**values)).rowcount == 0:
-                    conn.execute(insert(WL).values(lineage=lineage.lineage, created_at=now, **values))
+                _upsert(conn, WL, {"lineage": lineage.lineage}, values, on_insert={"created_at": now})
             for alert, channels in alerts:
                 payload = alert.model_dump(mode="json")
                 for channel in channels:
