@@ -311,9 +311,10 @@ class Watcher:
                 continue
             keys.add(candidate.key)
             seen = self.store.seen_item(source.name, candidate.key, candidate.url_key)
-            if seen is None or (
-                seen.status == "failed" and seen.source == source.name and seen.item_key == candidate.key
-            ):
+            if seen is None:
+                fresh.append(candidate)
+            elif seen.status == "failed" and seen.source == source.name and seen.item_key == candidate.key:
+                candidate.attempts = seen.attempts
                 fresh.append(candidate)
             elif seen.item_key != candidate.key or seen.source != source.name:
                 self.store.save_item(
@@ -353,8 +354,7 @@ class Watcher:
             if self.stop.is_set():
                 complete = False
                 break
-            previous = self.store.seen_item(source.name, candidate.key, None)
-            attempts = (previous.attempts if previous is not None else 0) + 1
+            attempts = candidate.attempts + 1
             try:
                 items = self._read(source, candidate, policy)
             except FetchError as exc:

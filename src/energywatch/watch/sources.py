@@ -55,6 +55,7 @@ class Candidate:
     published: dt.datetime | None = None
     feed_text: str | None = None
     path: Path | None = None
+    attempts: int = 0  # earlier failed attempts at this item (set by the watcher)
 
     @property
     def url_key(self) -> str | None:
