@@ -16,7 +16,8 @@ from tests.cli_support import energywatch_argv
 from typer.testing import CliRunner
 
 from energywatch.batch.partitioned import ArticleClaims, link_window, resolve_window, windows
-from energywatch.batch.run import BatchOptions, expand_inputs, read_parquet_incidents, run_single
+from energywatch.batch.run import BatchOptions, read_parquet_incidents, run_single
+from energywatch.batch.shards import expand_inputs
 from energywatch.cli import app
 from energywatch.demo import demo_articles
 from energywatch.errors import InputError

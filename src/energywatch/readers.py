@@ -57,6 +57,7 @@ from energywatch.models import InputFormat, RawArticle, Rejection
 from energywatch.models import RejectionReason as Reason
 
 Item = RawArticle | Rejection
+ByteStream = IO[bytes] | gzip.GzipFile | io.BufferedReader  # what byte_lines reads
 
 _FORMATS: dict[str, InputFormat] = {
     ".json": InputFormat.json,
@@ -94,7 +95,7 @@ def read_inputs(
             if "-" not in seen:
                 seen.add("-")
                 stream = stdin if stdin is not None else sys.stdin.buffer
-                yield from _read_lines(_byte_lines(stream, max_bytes), "stdin", max_bytes)
+                yield from _read_lines(byte_lines(stream, max_bytes), "stdin", max_bytes)
             continue
         for entry in _expand(Path(given)):
             if isinstance(entry, Rejection):
@@ -273,7 +274,7 @@ def _read_json(text: str, origin: str) -> Iterator[Item]:
             yield _record(element, f"{origin}#{number}", InputFormat.json)
 
 
-def _byte_lines(stream: IO[bytes] | gzip.GzipFile, max_bytes: int) -> Iterator[bytes | None]:
+def byte_lines(stream: ByteStream, max_bytes: int) -> Iterator[bytes | None]:
     """Lines of a byte stream; ``None`` for a line longer than ``max_bytes``, skipped
     without ever holding more than ``max_bytes + 1`` bytes of it."""
     while line := stream.readline(max_bytes + 1):
@@ -318,7 +319,7 @@ def _read_jsonl(
         handle = io.BytesIO(decode(head + handle.read(max_bytes)).encode("utf-8"))
     else:
         handle.seek(0)  # files and GzipFile (which re-reads from the start) both rewind
-    if not (yield from _read_lines(_byte_lines(handle, max_bytes), origin, max_bytes)):
+    if not (yield from _read_lines(byte_lines(handle, max_bytes), origin, max_bytes)):
         detail = "file is empty (0 bytes)" if not head else "file contains only blank lines"
         yield Rejection.create(origin, Reason.empty_text, detail, "add one article object per line")
 
@@ -328,21 +329,29 @@ def _read_lines(lines: Iterator[bytes | None], prefix: str, max_bytes: int) -> G
     content, so that a file of blank lines can be reported as empty."""
     found = False
     for number, raw in enumerate(lines, start=1):
-        origin = f"{prefix}:{number}"
-        if raw is not None and not (raw := raw.removeprefix(codecs.BOM_UTF8)).strip():
-            continue
-        found = True
-        try:
-            if raw is None:
-                raise _too_large(None, max_bytes, "line")
-            if b"\x00" in raw:
-                raise RefusedError(Reason.binary_file, "line contains NUL bytes: binary data", AS_TEXT_HINT)
-            obj = _loads(decode(raw).strip(), line=number)
-        except RefusedError as refused:
-            yield refused.at(origin)
-        else:
-            yield _record(obj, origin, InputFormat.jsonl)
+        item = read_jsonl_line(raw, f"{prefix}:{number}", max_bytes, number)
+        if item is not None:
+            found = True
+            yield item
     return found
+
+
+def read_jsonl_line(raw: bytes | None, origin: str, max_bytes: int, number: int | None = None) -> Item | None:
+    """One JSONL line (``None`` for one longer than ``max_bytes``, as ``byte_lines``
+    gives it) → RawArticle or Rejection; ``None`` for a blank line. ``ingest`` and
+    ``energywatch batch`` both read lines through here, so a line is accepted or
+    refused for the same reason by either."""
+    if raw is not None and not (raw := raw.removeprefix(codecs.BOM_UTF8)).strip():
+        return None
+    try:
+        if raw is None:
+            raise _too_large(None, max_bytes, "line")
+        if b"\x00" in raw:
+            raise RefusedError(Reason.binary_file, "line contains NUL bytes: binary data", AS_TEXT_HINT)
+        obj = _loads(decode(raw).strip(), line=number)
+    except RefusedError as refused:
+        return refused.at(origin)
+    return _record(obj, origin, InputFormat.jsonl)
 
 
 def _json_type(value: object) -> str:

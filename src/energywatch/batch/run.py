@@ -23,10 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import glob
-import gzip
 import itertools
-import json
 import logging
 import os
 import resource
@@ -47,19 +44,20 @@ from energywatch.batch.partitioned import (
     resolve_window,
     windows,
 )
+from energywatch.batch.shards import expand_inputs, iter_blocks, ray_dataset
 from energywatch.dedup import signature
-from energywatch.errors import InputError
 from energywatch.extract.article import VERSION, extract_article
 from energywatch.ingest import build_article
 from energywatch.kb import KnowledgeBase, load_knowledge_base
-from energywatch.models import Incident, InputFormat, RawArticle
-from energywatch.readers import read_record
+from energywatch.models import Incident, RawArticle
+from energywatch.readers import read_jsonl_line
 from energywatch.settings import Settings
 from energywatch.storage import IncidentQuery, Store
 from energywatch.storage.bulk import Processed, write_batch
 from energywatch.storage.parquet_out import ParquetSink, read_parquet_batches
 
-SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
+
+BLOCK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,30 +89,6 @@ class BatchReport:
         return self.articles / total if total else 0.0
 
 
-def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
-    """Files named, matched by a glob, or found in a folder; sorted, so every run (and
-    every worker) sees the shards in one order."""
-    found: set[Path] = set()
-    for pattern in patterns:
-        text = str(pattern)
-        matches = [Path(m) for m in glob.glob(text, recursive=True)] if glob.has_magic(text) else [Path(text)]
-        if not matches:
-            raise InputError(f"no file matches {text!r}", "check the path or the glob pattern")
-        for path in matches:
-            if path.is_dir():
-                found |= {p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES)}
-            elif path.is_file():
-                if not path.name.endswith(SUFFIXES):
-                    raise InputError(
-                        f"{path}: batch reads {', '.join(SUFFIXES)} shards",
-                        "convert other inputs with `energywatch ingest`, or rename the shard",
-                    )
-                found.add(path)
-            else:
-                raise InputError(f"{path} does not exist", "check the path")
-    return sorted(found)
-
-
 # --------------------------------------------------------------------------- per article
 
 
@@ -135,27 +109,23 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def process_records(
-    batch: dict[str, Any], settings_json: str, parquet_dir: str | None = None
-) -> dict[str, list[Any]]:
-    """Parse, clean, sign, extract and store one batch of records (in the store, or as
+def process_records(batch: Any, settings_json: str, parquet_dir: str | None = None) -> dict[str, list[Any]]:
+    """Parse, clean, sign, extract and store one block of lines (in the store, or as
     Parquet parts under ``parquet_dir``; rejections always go to the store).
 
-    ``batch`` has a ``record`` column (one JSON text per article) and a ``path`` column
-    (its shard). Returns one row of counts for the batch, so the driver can sum them
-    without ever holding articles.
+    ``batch`` is a block of ``shards`` (columns ``line``, ``path``, ``number``), as a
+    dict of lists or, from Ray Data, a pyarrow table. Returns one row of counts, so
+    the driver can sum them without ever holding articles.
     """
     started = time.perf_counter()
     settings, kb, store = _worker_state(settings_json)
+    columns = batch.to_pydict() if hasattr(batch, "to_pydict") else batch
     processed: list[Processed] = []
     rejections = 0
-    for text, path in zip(batch["record"], batch["path"], strict=True):
-        origin = str(path)
-        try:
-            obj: Any = json.loads(text)
-        except (json.JSONDecodeError, TypeError):
-            obj = text
-        item = read_record(obj, origin, InputFormat.jsonl)
+    for raw, path, number in zip(columns["line"], columns["path"], columns["number"], strict=True):
+        item = read_jsonl_line(raw, f"{path}:{number}", settings.max_file_bytes, number)
+        if item is None:
+            continue
         if not isinstance(item, RawArticle):
             store.save_rejection(item)
             rejections += 1
@@ -177,60 +147,6 @@ def process_records(
         "write_seconds": [done - writing],
         "rss_mb": [_peak_rss_mb()],
     }
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _json_lines(path: Path) -> Iterator[str]:
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield line
-
-
-def _parquet_rows(path: Path, batch_size: int) -> Iterator[str]:
-    import pyarrow.parquet as pq
-
-    for chunk in pq.ParquetFile(path).iter_batches(batch_size=batch_size):
-        for row in chunk.to_pylist():
-            yield json.dumps(row, default=str)
-
-
-def iter_batches(files: Sequence[Path], batch_size: int) -> Iterator[dict[str, Any]]:
-    """The records of every shard in ``batch_size`` batches, streamed (single process)."""
-    records: list[str] = []
-    paths: list[str] = []
-    for path in files:
-        rows = _parquet_rows(path, batch_size) if path.suffix == ".parquet" else _json_lines(path)
-        for record in rows:
-            records.append(record)
-            paths.append(str(path))
-            if len(records) == batch_size:
-                yield {"record": records, "path": paths}
-                records, paths = [], []
-    if records:
-        yield {"record": records, "path": paths}
-
-
-def _ray_dataset(files: Sequence[Path]) -> Any:
-    import ray.data
-
-    texts = [str(p) for p in files if p.suffix != ".parquet"]
-    tables = [str(p) for p in files if p.suffix == ".parquet"]
-    parts = []
-    if texts:
-        parts.append(ray.data.read_text(texts, include_paths=True).rename_columns({"text": "record"}))
-    if tables:
-        parquet = ray.data.read_parquet(tables, include_paths=True)
-        parts.append(parquet.map(_row_as_record))
-    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
-
-
-def _row_as_record(row: dict[str, Any]) -> dict[str, Any]:
-    path = row.pop("path")
-    return {"record": json.dumps(row, default=str), "path": path}
 
 
 # --------------------------------------------------------------------------- stages
@@ -299,7 +215,7 @@ def run_single(paths: Sequence[str | Path], settings: Settings, options: BatchOp
     payload = settings.model_dump_json()
     started = time.perf_counter()
     out = str(options.parquet_dir) if options.parquet_dir else None
-    for batch in iter_batches(files, options.batch_size):
+    for batch in iter_blocks(files, options.batch_size, settings.max_file_bytes):
         row = process_records(batch, payload, out)
         report.articles += row["articles"][0]
         report.rejections += row["rejections"][0]
@@ -400,12 +316,15 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
         # collection and logging) would otherwise take a visible share of it.
         context.enable_auto_log_stats = False
         context.enable_get_object_locations_for_metrics = False
+        # A read task merges the blocks it yields up to this size before the fused map
+        # sees them: a bound per worker that does not grow with the shard or archive.
+        context.target_max_block_size = BLOCK_BYTES
         report.seconds["ray_start"] = time.perf_counter() - started
         started = time.perf_counter()
-        counts = _ray_dataset(files).map_batches(
+        counts = ray_dataset(files, options.batch_size, settings.max_file_bytes).map_batches(
             process_records,
             batch_size=options.batch_size,
-            batch_format="numpy",
+            batch_format="pyarrow",
             fn_kwargs={
                 "settings_json": settings.model_dump_json(),
                 "parquet_dir": str(options.parquet_dir) if options.parquet_dir else None,
