@@ -15,7 +15,7 @@ import pytest
 from tests.cli_support import energywatch_argv
 from typer.testing import CliRunner
 
-from energywatch.batch.partitioned import ArticleClaims, link_window, resolve_window, windows
+from energywatch.batch.partitioned import ArticleClaims, link_window, resolve_window, settle_links, windows
 from energywatch.batch.run import BatchOptions, read_parquet_incidents, run_single
 from energywatch.batch.shards import expand_inputs
 from energywatch.cli import app
@@ -126,7 +126,7 @@ def test_short_windows_put_each_event_in_one_incident(
         found = windows(store, 30)
         assert len(found) > 10
         for window in found:
-            link_window(store, window, settings, 30)
+            settle_links(store, link_window(store, window, settings, 30))
         store.clear_incidents()
         claims = ArticleClaims()
         for window in found:
@@ -160,3 +160,44 @@ def test_cli_in_one_process(reference: tuple[Path, dict[str, Any]], tmp_path: Pa
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["incidents"] == len(expected)
+
+
+STORY = (
+    "Drones struck the Kropotkinskaya oil pumping station of the Caspian Pipeline Consortium "
+    "in the Krasnodar region overnight, the operator said, and pumping was halted while crews "
+    "assessed the damage. The station moves Kazakh crude towards the Novorossiysk terminal on "
+    "the Black Sea, where tankers load most of the oil Kazakhstan sells abroad. "
+)
+
+
+def test_windows_linked_in_any_order_settle_to_the_same_originals(tmp_path: Path) -> None:
+    """Ray links windows in parallel, so they finish in any order; settling them in
+    date order must give what linking them one after the other gives. A chain across a
+    window edge: B copies A, and C (next window) copies B, with A outside C's lookback.
+    Linked alone, C's window can only root C at B; settling moves it to A."""
+    shard = tmp_path / "chain.jsonl"
+    days = {"a": "2025-02-01", "b": "2025-02-08", "c": "2025-02-13"}
+    with shard.open("w", encoding="utf-8") as out:
+        for key, day in days.items():
+            text = STORY * 3 + ("Officials gave no timeline for repairs." if key != "a" else "")
+            record = {"id": key, "outlet": f"outlet-{key}", "title": "Strike on CPC station", "text": text}
+            out.write(json.dumps(record | {"published": day, "url": f"https://{key}.example/cpc"}) + "\n")
+    settings = Settings(db=str(tmp_path / "a.db"), impact_samples=SAMPLES)
+    run_single([shard], settings, BatchOptions(batch_size=2, window_days=10, lookback_days=3))
+
+    def originals(store: Store) -> dict[str, str | None]:
+        return {m.article_id: m.near_duplicate_of for m in store.iter_article_meta()}
+
+    with Store.open(settings) as store:
+        in_order = originals(store)
+        found = windows(store, 10)
+        results = {w: link_window(store, w, settings, 3) for w in reversed(found)}
+        provisional = [pair for r in results.values() for pair in r.provisional]
+        for window in found:
+            settle_links(store, results[window])
+        assert originals(store) == in_order
+    with Store.open(settings) as store:
+        ids = {m.outlet: m.article_id for m in store.iter_article_meta()}
+    a, b, c = (ids[f"outlet-{k}"] for k in "abc")
+    assert provisional == [(c, b)]
+    assert in_order == {a: None, b: a, c: a}

@@ -86,19 +86,31 @@ def _plus(day: dt.date | None, days: int) -> dt.date | None:
 # --------------------------------------------------------------------------- near-duplicates
 
 
-def link_window(store: Store, window: Window, settings: Settings, lookback_days: int) -> int:
-    """Decide the copy links of the window's articles and store them; returns how many
-    articles were linked as copies."""
+@dataclass(frozen=True, slots=True)
+class WindowLinks:
+    """What linking one window gave: how many of its articles are copies, and the
+    copies it could only root at an article of its lookback (article, that article)."""
+
+    copies: int
+    provisional: list[tuple[str, str]]
+
+
+def link_window(store: Store, window: Window, settings: Settings, lookback_days: int) -> WindowLinks:
+    """Decide and store the copy links of the window's articles.
+
+    A match in the lookback is taken as the original for now: whether that article is
+    itself a copy is the previous window's decision, which may not be made yet when
+    windows are linked in parallel. ``settle_links`` corrects those links once it is."""
     rows = store.window_signatures(_minus(window.start, lookback_days), window.end, undated=window.last)
     index = NearDuplicateIndex(threshold=settings.dedup_threshold, num_perm=settings.dedup_num_perm)
     roots: dict[str, str | None] = {}
+    lookback: set[str] = set()
     by_hash: dict[str, str] = {}
     links: list[tuple[str, str | None, float | None]] = []
-    for article_id, published, content_hash, minhash, stored_root in rows:
+    for article_id, published, content_hash, minhash in rows:
         sig = Signature.from_bytes(minhash, settings.dedup_num_perm)
         if not window.holds(published):
-            # Lookback: decided by an earlier window; it only serves as a match here.
-            roots[article_id] = stored_root
+            lookback.add(article_id)  # linked by an earlier window; here only a match
         else:
             match = index.find(sig, exclude=article_id)
             twin = by_hash.get(content_hash)
@@ -111,7 +123,19 @@ def link_window(store: Store, window: Window, settings: Settings, lookback_days:
         index.add(article_id, sig)
         by_hash.setdefault(content_hash, article_id)
     store.set_duplicate_links(links)
-    return sum(1 for _, root, _ in links if root is not None)
+    provisional = [(article, root) for article, root, _ in links if root in lookback]
+    return WindowLinks(sum(1 for _, root, _ in links if root is not None), provisional)
+
+
+def settle_links(store: Store, links: WindowLinks) -> None:
+    """Re-root a window's provisional links at the original of the lookback article
+    they point to. Windows must be settled in date order: the previous window's links
+    are then final, so the stored original of a lookback article is its root, and the
+    result is what linking the windows one after the other would store."""
+    originals = store.duplicate_originals([match for _, match in links.provisional])
+    store.move_duplicate_links(
+        [(article, originals[match]) for article, match in links.provisional if match in originals]
+    )
 
 
 # --------------------------------------------------------------------------- resolution

@@ -7,7 +7,8 @@
       │                               in parallel; each worker process loads the
       │                               knowledge base and opens the store once
       ▼
-    near-duplicate links per window   (partitioned.link_window, in date order)
+    near-duplicate links per window   (partitioned.link_window, Ray tasks in parallel,
+      │                               then settled in date order)
       ▼
     resolution + impact per window    (partitioned.resolve_window, Ray tasks in parallel)
       ▼
@@ -29,10 +30,10 @@ import os
 import resource
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from energywatch.batch.partitioned import (
     DEFAULT_LOOKBACK_DAYS,
@@ -40,8 +41,10 @@ from energywatch.batch.partitioned import (
     RESOLVE_MARGIN_DAYS,
     ArticleClaims,
     Window,
+    WindowLinks,
     link_window,
     resolve_window,
+    settle_links,
     windows,
 )
 from energywatch.batch.shards import expand_inputs, iter_blocks, ray_dataset
@@ -56,6 +59,7 @@ from energywatch.storage import IncidentQuery, Store
 from energywatch.storage.bulk import Processed, write_batch
 from energywatch.storage.parquet_out import ParquetSink, read_parquet_batches
 
+T = TypeVar("T")
 
 BLOCK_BYTES = 16 * 1024 * 1024
 
@@ -155,18 +159,20 @@ def process_records(batch: Any, settings_json: str, parquet_dir: str | None = No
 def _link_and_resolve(
     store: Store, settings: Settings, options: BatchOptions, report: BatchReport, *, parallel: bool
 ) -> None:
-    kb = load_knowledge_base(settings.kb_path)
     found = windows(store, options.window_days)
     report.windows = len(found)
+    payload = settings.model_dump_json()
     started = time.perf_counter()
-    for window in found:
-        report.near_duplicates += link_window(store, window, settings, options.lookback_days)
+    for links in _in_order(_link_task, [(payload, w, options.lookback_days) for w in found], parallel):
+        report.near_duplicates += links.copies
+        settle_links(store, links)
     report.seconds["near_duplicates"] = time.perf_counter() - started
     started = time.perf_counter()
     store.clear_incidents()
     claims = ArticleClaims()
-    resolved = _resolved(store, kb, settings, found, parallel=parallel)
-    for window, (incidents, published) in zip(found, resolved, strict=True):
+    resolved = _in_order(_resolve_task, [(payload, w) for w in found], parallel)
+    for window, (dumped, published) in zip(found, resolved, strict=True):
+        incidents = [Incident.model_validate_json(d) for d in dumped]
         report.incidents += store.add_incidents(claims.settle(incidents, published))
         if window.end is not None:
             # The next window loads from its start minus the margin; nothing older returns.
@@ -174,35 +180,39 @@ def _link_and_resolve(
     report.seconds["resolve"] = time.perf_counter() - started
 
 
-def _resolved(
-    store: Store, kb: KnowledgeBase, settings: Settings, found: list[Window], *, parallel: bool
-) -> Iterator[tuple[list[Incident], dict[str, dt.date | None]]]:
-    """Each window's incidents, in window order (computed by Ray tasks when parallel)."""
+def _in_order(task: Callable[..., T], calls: list[tuple[Any, ...]], parallel: bool) -> Iterator[T]:
+    """``task(*args)`` for each call, results in call order: here, one after the
+    other, or as Ray tasks when parallel. A few are in flight, not all: results wait
+    in the object store until the driver takes them in order, so submitting
+    everything at once would hold the whole archive's results."""
     if not parallel:
-        for window in found:
-            yield resolve_window(store, kb, window, settings.impact_samples)
+        for args in calls:
+            yield task(*args)
         return
     import ray
 
-    task = ray.remote(_resolve_task)
-    payload = settings.model_dump_json()
-    # A few windows in flight, not all: results wait in the object store until the
-    # driver takes them in order, so submitting everything would hold the archive.
+    remote = ray.remote(task)
     cpus = ray.cluster_resources().get("CPU", 2)  # type: ignore[no-untyped-call]
     ahead = max(2, 2 * int(cpus))
     pending: deque[Any] = deque()
-    queue = iter(found)
-    for window in itertools.islice(queue, ahead):
-        pending.append(task.remote(payload, window))
+    queue = iter(calls)
+    for args in itertools.islice(queue, ahead):
+        pending.append(remote.remote(*args))
     while pending:
-        dumped, published = ray.get(pending.popleft())
-        next_window = next(queue, None)
-        if next_window is not None:
-            pending.append(task.remote(payload, next_window))
-        yield [Incident.model_validate_json(d) for d in dumped], published
+        result: T = ray.get(pending.popleft())
+        following = next(queue, None)
+        if following is not None:
+            pending.append(remote.remote(*following))
+        yield result
+
+
+def _link_task(settings_json: str, window: Window, lookback_days: int) -> WindowLinks:
+    settings, _kb, store = _worker_state(settings_json)
+    return link_window(store, window, settings, lookback_days)
 
 
 def _resolve_task(settings_json: str, window: Window) -> tuple[list[str], dict[str, dt.date | None]]:
+    """A window's incidents (as JSON, cheap to ship back from a worker)."""
     settings, kb, store = _worker_state(settings_json)
     incidents, published = resolve_window(store, kb, window, settings.impact_samples)
     return [i.model_dump_json() for i in incidents], published

@@ -65,20 +65,44 @@ class WindowStoreMixin:
 
     def window_signatures(
         self, start: dt.date | None, end: dt.date | None, *, undated: bool = False
-    ) -> list[tuple[str, dt.date | None, str, bytes, str | None]]:
-        """(id, published date, content hash, MinHash, stored original) of the window's
-        articles, ordered by publication date then id: the order in which originals are
-        decided."""
+    ) -> list[tuple[str, dt.date | None, str, bytes]]:
+        """(id, published date, content hash, MinHash) of the window's articles, ordered
+        by publication date then id: the order in which originals are decided."""
         stmt = (
-            select(A.c.id, A.c.published_date, A.c.content_hash, A.c.minhash, A.c.near_duplicate_of)
+            select(A.c.id, A.c.published_date, A.c.content_hash, A.c.minhash)
             .where(_published_in(start, end, undated), A.c.minhash.is_not(None))
             .order_by(A.c.published_date.is_(None), A.c.published_date, A.c.id)
         )
         with self._read() as conn:
-            return [
-                (r.id, r.published_date, r.content_hash, bytes(r.minhash), r.near_duplicate_of)
-                for r in conn.execute(stmt)
-            ]
+            return [(r.id, r.published_date, r.content_hash, bytes(r.minhash)) for r in conn.execute(stmt)]
+
+    def duplicate_originals(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The stored original of each of these articles that is a copy."""
+        found: dict[str, str] = {}
+        with self._read() as conn:
+            for chunk in _chunks(list(article_ids)):
+                rows = conn.execute(
+                    select(A.c.id, A.c.near_duplicate_of).where(
+                        A.c.id.in_(chunk), A.c.near_duplicate_of.is_not(None)
+                    )
+                )
+                found |= {r.id: r.near_duplicate_of for r in rows}
+        return found
+
+    def move_duplicate_links(self, moves: Sequence[tuple[str, str]]) -> int:
+        """Point copies at another original (article id → new original), keeping the
+        similarity they were linked with."""
+        if not moves:
+            return 0
+        now = dt.datetime.now(dt.UTC)
+        stmt = (
+            update(A)
+            .where(A.c.id == bindparam("aid"))
+            .values(near_duplicate_of=bindparam("root"), updated_at=now)
+        )
+        with self._write() as conn:
+            conn.execute(stmt, [{"aid": a, "root": r} for a, r in moves])
+        return len(moves)
 
     def set_duplicate_links(self, links: Sequence[tuple[str, str | None, float | None]]) -> int:
         """Set (article id → original, similarity) for many articles in one transaction."""
