@@ -13,8 +13,9 @@ Reported: wall time of the child; articles/s over the whole run; the time of eac
 stage (extract and write, near-duplicate links, resolution with impact); the peak RSS
 of every process that extracted (from the workers' own reports) and of the driver; the
 PostgreSQL write rate (articles per second of time spent inside the bulk writes, summed
-over workers); and, across counts, how each stage grows (time ratio / count ratio: 1.0
-is linear).
+over workers); the workers' busy share of the extract stage; across counts, how each
+stage grows (time ratio for the count ratio: the same ratio is linear); and the run ten
+times larger than the largest measured, projected stage by stage from that growth.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import argparse
 import gzip
 import itertools
 import json
+import math
 import os
 import resource
 import subprocess
@@ -39,7 +41,7 @@ from energywatch.archive import ArchiveSpec, generate
 
 PG = os.environ.get("ENERGYWATCH_TEST_PG", "postgresql://127.0.0.1:5432/test")
 SHARDS = 8
-BATCH = int(os.environ.get("SCALE_BATCH", "1000"))
+BATCH = int(os.environ.get("SCALE_BATCH", "200"))  # the CLI default
 
 
 def archive(count: int, cache: Path) -> Path:
@@ -107,6 +109,7 @@ def run(count: int, mode: str, folder: Path) -> dict[str, Any]:
         "pg_write_articles_per_s": report["articles"] / report["write_seconds"]
         if report["write_seconds"]
         else 0,
+        "worker_busy": report["worker_busy"],
         "worker_peak_rss_mb": max(report["worker_peak_rss_mb"].values()),
         "workers": len(report["worker_peak_rss_mb"]),
         "driver_peak_rss_mb": max(before, driver_rss) / 1024,
@@ -116,13 +119,14 @@ def run(count: int, mode: str, folder: Path) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
         f"{'articles':>9} {'mode':<7} {'wall s':>8} {'art/s':>7} {'extract+write s':>15} {'links s':>8} "
-        f"{'resolve s':>9} {'PG art/s':>9} {'worker MB':>9} {'driver MB':>9} {'incidents':>9}"
+        f"{'resolve s':>9} {'busy':>5} {'PG art/s':>9} {'worker MB':>9} {'driver MB':>9} {'incidents':>9}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
             f"{r['count']:>9,} {r['mode']:<7} {r['wall_s']:>8.1f} {r['articles_per_s']:>7.1f} "
             f"{r['extract_and_write_s']:>15.1f} {r['near_duplicates_s']:>8.1f} {r['resolve_s']:>9.1f} "
+            f"{r['worker_busy']:>5.0%} "
             f"{r['pg_write_articles_per_s']:>9.0f} {r['worker_peak_rss_mb']:>9.0f} "
             f"{r['driver_peak_rss_mb']:>9.0f} {r['incidents']:>9,}"
         )
@@ -139,6 +143,8 @@ def table(rows: list[dict[str, Any]]) -> str:
                 if small[key] > 0
             )
             lines.append(f"growth {mode} {small['count']:,} → {big['count']:,} (x{n:.0f} articles): {growth}")
+        if len(runs) >= 2:
+            lines.append(_projection(mode, runs[-2], runs[-1]))
     singles = {r["count"]: r for r in rows if r["mode"] == "single"}
     for r in rows:
         if r["mode"] == "ray" and r["count"] in singles:
@@ -149,6 +155,25 @@ def table(rows: list[dict[str, Any]]) -> str:
                 f"x{extract:.2f} on extract+write"
             )
     return "\n".join(lines)
+
+
+STAGES = ("extract_and_write_s", "near_duplicates_s", "resolve_s", "ray_start_s")
+
+
+def _projection(mode: str, small: dict[str, Any], big: dict[str, Any]) -> str:
+    """Each stage carried ten times further on the power law its last two points give
+    (t ∝ N^k), plus what the wall time holds outside the stages (start-up, imports)."""
+    target = big["count"] * 10
+    total = 0.0
+    for key in STAGES:
+        if small[key] > 0 and big[key] > 0:
+            k = math.log(big[key] / small[key]) / math.log(big["count"] / small["count"])
+            total += big[key] * 10**k
+    total += max(0.0, big["wall_s"] - sum(big[key] for key in STAGES))
+    return (
+        f"projected {mode} at {target:,}: {total:,.0f} s ({total / 3600:.1f} h), "
+        f"{target / total:.1f} articles/s, if each stage keeps its measured growth"
+    )
 
 
 def main() -> None:

@@ -85,12 +85,29 @@ class BatchReport:
     incidents: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     write_seconds: float = 0.0  # summed over workers: time spent in the bulk writes
+    busy_seconds: float = 0.0  # summed over workers: time spent processing batches
     worker_peak_rss_mb: dict[int, float] = field(default_factory=dict)
 
     @property
     def articles_per_second(self) -> float:
         total = sum(self.seconds.values())
         return self.articles / total if total else 0.0
+
+    @property
+    def worker_busy(self) -> float:
+        """Share of the extract stage's worker time spent on batches: what is left is
+        start-up, scheduling and the wait for the last shard (1.0 is perfect)."""
+        span = self.seconds.get("extract_and_write", 0.0) * max(1, len(self.worker_peak_rss_mb))
+        return self.busy_seconds / span if span else 0.0
+
+    def count(self, row: dict[str, Any]) -> None:
+        """Add one batch's row of counts (from ``process_records``)."""
+        self.articles += int(row["articles"])
+        self.rejections += int(row["rejections"])
+        self.write_seconds += float(row["write_seconds"])
+        self.busy_seconds += float(row["seconds"])
+        pid = int(row["pid"])
+        self.worker_peak_rss_mb[pid] = max(self.worker_peak_rss_mb.get(pid, 0.0), float(row["rss_mb"]))
 
 
 # --------------------------------------------------------------------------- per article
@@ -226,11 +243,7 @@ def run_single(paths: Sequence[str | Path], settings: Settings, options: BatchOp
     started = time.perf_counter()
     out = str(options.parquet_dir) if options.parquet_dir else None
     for batch in iter_blocks(files, options.batch_size, settings.max_file_bytes):
-        row = process_records(batch, payload, out)
-        report.articles += row["articles"][0]
-        report.rejections += row["rejections"][0]
-        report.write_seconds += row["write_seconds"][0]
-        report.worker_peak_rss_mb[row["pid"][0]] = row["rss_mb"][0]
+        report.count({key: values[0] for key, values in process_records(batch, payload, out).items()})
     report.seconds["extract_and_write"] = time.perf_counter() - started
     _finish(settings, options, report, parallel=False)
     return report
@@ -341,13 +354,7 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
             },
         )
         for row in counts.iter_rows():
-            report.articles += int(row["articles"])
-            report.rejections += int(row["rejections"])
-            report.write_seconds += float(row["write_seconds"])
-            pid = int(row["pid"])
-            report.worker_peak_rss_mb[pid] = max(
-                report.worker_peak_rss_mb.get(pid, 0.0), float(row["rss_mb"])
-            )
+            report.count(row)
         report.seconds["extract_and_write"] = time.perf_counter() - started
         _finish(settings, options, report, parallel=True)
     finally:
@@ -366,6 +373,7 @@ def report_dict(report: BatchReport) -> dict[str, Any]:
         "incidents": report.incidents,
         "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
         "write_seconds": round(report.write_seconds, 3),
+        "worker_busy": round(report.worker_busy, 3),
         "articles_per_second": round(report.articles_per_second, 1),
         "worker_peak_rss_mb": {str(k): round(v, 1) for k, v in sorted(report.worker_peak_rss_mb.items())},
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
