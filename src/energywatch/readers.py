@@ -100,12 +100,14 @@ def read_inputs(
         for entry in _expand(Path(given)):
             if isinstance(entry, Rejection):
                 yield entry
-            elif (origin := _origin(entry)) not in seen:
+            elif (origin := origin_of(entry)) not in seen:
                 seen.add(origin)
                 yield from _read_file(entry, origin, max_bytes)
 
 
-def _origin(path: Path) -> str:
+def origin_of(path: Path) -> str:
+    """The origin an input file is known by: its absolute path, folder resolved and
+    name kept as seen (so a symlink keeps its own name)."""
     # File names in a legacy encoding would carry surrogates the store cannot encode.
     origin = str(Path(os.path.abspath(path)).parent.resolve() / path.name)
     return origin.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -129,7 +131,7 @@ def _expand(path: Path, visited: set[Path] | None = None) -> Iterator[Path | Rej
         names = sorted(os.listdir(path))
     except OSError as exc:
         problem = f"folder cannot be listed: {exc.strerror or exc}"
-        yield RefusedError(Reason.unreadable, problem, "make it readable or leave it out").at(_origin(path))
+        yield RefusedError(Reason.unreadable, problem, "make it readable or leave it out").at(origin_of(path))
         return
     for name in names:
         if not (name.startswith((".", "~$")) or name.endswith("~") or name.lower() in _JUNK_NAMES):

@@ -20,12 +20,13 @@ import glob
 import gzip
 import io
 import json
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from energywatch.errors import InputError
-from energywatch.readers import ByteStream, byte_lines
+from energywatch.readers import ByteStream, byte_lines, origin_of
 
 SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
 
@@ -33,8 +34,9 @@ Block = dict[str, list[Any]]
 
 
 def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
-    """Files named, matched by a glob, or found in a folder; sorted, so every run (and
-    every worker) sees the shards in one order."""
+    """Files named, matched by a glob, or found in a folder, as absolute paths (workers
+    may run elsewhere than the driver's folder); sorted, so every run (and every
+    worker) sees the shards in one order."""
     found: set[Path] = set()
     for pattern in patterns:
         text = str(pattern)
@@ -43,17 +45,21 @@ def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
             raise InputError(f"no file matches {text!r}", "check the path or the glob pattern")
         for path in matches:
             if path.is_dir():
-                found |= {p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES)}
+                found |= {_absolute(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES)}
             elif path.is_file():
                 if not path.name.endswith(SUFFIXES):
                     raise InputError(
                         f"{path}: batch reads {', '.join(SUFFIXES)} shards",
                         "convert other inputs with `energywatch ingest`, or rename the shard",
                     )
-                found.add(path)
+                found.add(_absolute(path))
             else:
                 raise InputError(f"{path} does not exist", "check the path")
     return sorted(found)
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path)).parent.resolve() / path.name
 
 
 def _numbered_lines(stream: ByteStream, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
@@ -86,11 +92,11 @@ def _blocks(path: str, lines: Iterator[tuple[int, bytes | None]], block_lines: i
 def shard_blocks(path: Path, block_lines: int, max_bytes: int) -> Iterator[Block]:
     """One shard's lines in blocks of at most ``block_lines``."""
     if path.suffix == ".parquet":
-        yield from _blocks(str(path), _parquet_rows(path, block_lines), block_lines)
+        yield from _blocks(origin_of(path), _parquet_rows(path, block_lines), block_lines)
         return
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rb") as handle:
-        yield from _blocks(str(path), _numbered_lines(handle, max_bytes), block_lines)
+        yield from _blocks(origin_of(path), _numbered_lines(handle, max_bytes), block_lines)
 
 
 def iter_blocks(files: Sequence[Path], block_lines: int, max_bytes: int) -> Iterator[Block]:
@@ -132,7 +138,7 @@ def ray_dataset(files: Sequence[Path], block_lines: int, max_bytes: int) -> Any:
                 lines = _parquet_rows(path, block_lines)  # Parquet needs a seekable file
             else:
                 lines = _numbered_lines(io.BufferedReader(_ArrowRaw(f), 1 << 20), max_bytes)
-            for block in _blocks(path, lines, block_lines):
+            for block in _blocks(origin_of(Path(path)), lines, block_lines):
                 yield pa.table(
                     {
                         "line": pa.array(block["line"], pa.binary()),
