@@ -339,6 +339,10 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
         # collection and logging) would otherwise take a visible share of it.
         context.enable_auto_log_stats = False
         context.enable_get_object_locations_for_metrics = False
+        # Each map task would poll its own memory use (smaps) from a thread once a
+        # second, beside the article work on the same core; the workers report their
+        # peak RSS themselves.
+        context.memory_usage_poll_interval_s = None
         # A read task merges the blocks it yields up to this size before the fused map
         # sees them: a bound per worker that does not grow with the shard or archive.
         context.target_max_block_size = BLOCK_BYTES
