@@ -62,6 +62,7 @@ from energywatch.storage.parquet_out import ParquetSink, read_parquet_batches
 T = TypeVar("T")
 
 BLOCK_BYTES = 16 * 1024 * 1024
+OBJECT_STORE_BYTES = 512 * 1024 * 1024  # local runs only; a cluster sets its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +327,10 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
         else:
             ray.init(
                 num_cpus=options.workers,
+                # Ray's default is 30% of RAM. The workers touch its shared pages as
+                # they go (counted in their RSS), so a cap keeps a long run's memory
+                # fixed; batches and their counts are far smaller than this.
+                object_store_memory=OBJECT_STORE_BYTES,
                 include_dashboard=False,
                 logging_level=logging.ERROR,
                 log_to_driver=False,
