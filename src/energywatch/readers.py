@@ -105,11 +105,17 @@ def read_inputs(
                 yield from _read_file(entry, origin, max_bytes)
 
 
+def absolute_path(path: Path) -> Path:
+    """``path`` made absolute with its folder resolved and its own name kept (a symlink
+    keeps its name, so origins name what the user pointed at)."""
+    return Path(os.path.abspath(path)).parent.resolve() / path.name
+
+
 def origin_of(path: Path) -> str:
     """The origin an input file is known by: its absolute path, folder resolved and
     name kept as seen (so a symlink keeps its own name)."""
     # File names in a legacy encoding would carry surrogates the store cannot encode.
-    origin = str(Path(os.path.abspath(path)).parent.resolve() / path.name)
+    origin = str(absolute_path(path))
     return origin.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
@@ -554,9 +560,3 @@ def read_html_page(data: bytes, origin: str, *, charset: str | None = None) -> R
     else:
         text = decode_document(data, html=True)
     return _extract_html(text, origin, InputFormat.html)
-
-
-def read_record(obj: object, origin: str, fmt: InputFormat = InputFormat.jsonl) -> Item:
-    """One already-parsed article object → RawArticle or Rejection (the batch path's
-    entry into the same validation ``ingest`` applies to JSON records)."""
-    return _record(obj, origin, fmt)

@@ -20,13 +20,12 @@ import glob
 import gzip
 import io
 import json
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from energywatch.errors import InputError
-from energywatch.readers import ByteStream, byte_lines, origin_of
+from energywatch.readers import ByteStream, absolute_path, byte_lines, origin_of
 
 SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
 
@@ -45,21 +44,19 @@ def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
             raise InputError(f"no file matches {text!r}", "check the path or the glob pattern")
         for path in matches:
             if path.is_dir():
-                found |= {_absolute(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES)}
+                found |= {
+                    absolute_path(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES)
+                }
             elif path.is_file():
                 if not path.name.endswith(SUFFIXES):
                     raise InputError(
                         f"{path}: batch reads {', '.join(SUFFIXES)} shards",
                         "convert other inputs with `energywatch ingest`, or rename the shard",
                     )
-                found.add(_absolute(path))
+                found.add(absolute_path(path))
             else:
                 raise InputError(f"{path} does not exist", "check the path")
     return sorted(found)
-
-
-def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path)).parent.resolve() / path.name
 
 
 def _numbered_lines(stream: ByteStream, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:

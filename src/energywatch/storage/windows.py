@@ -92,33 +92,24 @@ class WindowStoreMixin:
     def move_duplicate_links(self, moves: Sequence[tuple[str, str]]) -> int:
         """Point copies at another original (article id → new original), keeping the
         similarity they were linked with."""
-        if not moves:
-            return 0
-        now = dt.datetime.now(dt.UTC)
-        stmt = (
-            update(A)
-            .where(A.c.id == bindparam("aid"))
-            .values(near_duplicate_of=bindparam("root"), updated_at=now)
-        )
-        with self._write() as conn:
-            conn.execute(stmt, [{"aid": a, "root": r} for a, r in moves])
-        return len(moves)
+        return self._update_articles([{"aid": a, "root": r} for a, r in moves], near_duplicate_of="root")
 
     def set_duplicate_links(self, links: Sequence[tuple[str, str | None, float | None]]) -> int:
         """Set (article id → original, similarity) for many articles in one transaction."""
-        if not links:
+        rows = [{"aid": a, "root": r, "sim": s} for a, r, s in links]
+        return self._update_articles(rows, near_duplicate_of="root", duplicate_similarity="sim")
+
+    def _update_articles(self, rows: list[dict[str, Any]], **columns: str) -> int:
+        """One UPDATE per row in one transaction: each row's ``aid`` picks the article;
+        ``columns`` maps an article column to the row key holding its new value."""
+        if not rows:
             return 0
-        now = dt.datetime.now(dt.UTC)
-        stmt = (
-            update(A)
-            .where(A.c.id == bindparam("aid"))
-            .values(
-                near_duplicate_of=bindparam("root"), duplicate_similarity=bindparam("sim"), updated_at=now
-            )
-        )
+        values: dict[str, Any] = {column: bindparam(key) for column, key in columns.items()}
+        values["updated_at"] = dt.datetime.now(dt.UTC)
+        stmt = update(A).where(A.c.id == bindparam("aid")).values(**values)
         with self._write() as conn:
-            conn.execute(stmt, [{"aid": a, "root": r, "sim": s} for a, r, s in links])
-        return len(links)
+            conn.execute(stmt, rows)
+        return len(rows)
 
     def window_extractions(
         self, start: dt.date | None, end: dt.date | None, *, undated: bool = False
