@@ -180,17 +180,28 @@ def _link_and_resolve(
     found = windows(store, options.window_days)
     report.windows = len(found)
     payload = settings.model_dump_json()
+    lookback = options.lookback_days
     started = time.perf_counter()
-    for links in _in_order(_link_task, [(payload, w, options.lookback_days) for w in found], parallel):
-        report.near_duplicates += links.copies
-        settle_links(store, links)
+    links = (
+        _ray_in_order(_link_task, [(payload, w, lookback) for w in found])
+        if parallel
+        else (link_window(store, w, settings, lookback) for w in found)
+    )
+    for window_links in links:
+        report.near_duplicates += window_links.copies
+        settle_links(store, window_links)
     report.seconds["near_duplicates"] = time.perf_counter() - started
     started = time.perf_counter()
     store.clear_incidents()
     claims = ArticleClaims()
-    resolved = _in_order(_resolve_task, [(payload, w) for w in found], parallel)
-    for window, (dumped, published) in zip(found, resolved, strict=True):
-        incidents = [Incident.model_validate_json(d) for d in dumped]
+    resolved: Iterator[tuple[list[Incident], dict[str, dt.date | None]]]
+    if parallel:
+        shipped = _ray_in_order(_resolve_task, [(payload, w) for w in found])
+        resolved = (([Incident.model_validate_json(d) for d in dumped], day) for dumped, day in shipped)
+    else:
+        kb = load_knowledge_base(settings.kb_path)
+        resolved = (resolve_window(store, kb, w, settings.impact_samples) for w in found)
+    for window, (incidents, published) in zip(found, resolved, strict=True):
         report.incidents += store.add_incidents(claims.settle(incidents, published))
         if window.end is not None:
             # The next window loads from its start minus the margin; nothing older returns.
@@ -198,15 +209,10 @@ def _link_and_resolve(
     report.seconds["resolve"] = time.perf_counter() - started
 
 
-def _in_order(task: Callable[..., T], calls: list[tuple[Any, ...]], parallel: bool) -> Iterator[T]:
-    """``task(*args)`` for each call, results in call order: here, one after the
-    other, or as Ray tasks when parallel. A few are in flight, not all: results wait
-    in the object store until the driver takes them in order, so submitting
-    everything at once would hold the whole archive's results."""
-    if not parallel:
-        for args in calls:
-            yield task(*args)
-        return
+def _ray_in_order(task: Callable[..., T], calls: list[tuple[Any, ...]]) -> Iterator[T]:
+    """``task(*args)`` for each call as Ray tasks, results in call order. A few are in
+    flight, not all: results wait in the object store until the driver takes them in
+    order, so submitting everything at once would hold the whole archive's results."""
     import ray
 
     remote = ray.remote(task)
@@ -225,12 +231,13 @@ def _in_order(task: Callable[..., T], calls: list[tuple[Any, ...]], parallel: bo
 
 
 def _link_task(settings_json: str, window: Window, lookback_days: int) -> WindowLinks:
+    """``link_window`` in a Ray worker, on the worker's own store connection."""
     settings, _kb, store = _worker_state(settings_json)
     return link_window(store, window, settings, lookback_days)
 
 
 def _resolve_task(settings_json: str, window: Window) -> tuple[list[str], dict[str, dt.date | None]]:
-    """A window's incidents (as JSON, cheap to ship back from a worker)."""
+    """``resolve_window`` in a Ray worker; the incidents travel back as JSON."""
     settings, kb, store = _worker_state(settings_json)
     incidents, published = resolve_window(store, kb, window, settings.impact_samples)
     return [i.model_dump_json() for i in incidents], published
@@ -348,8 +355,9 @@ def run_batch(paths: Sequence[str | Path], settings: Settings, options: BatchOpt
         # second, beside the article work on the same core; the workers report their
         # peak RSS themselves.
         context.memory_usage_poll_interval_s = None
-        # A read task merges the blocks it yields up to this size before the fused map
-        # sees them: a bound per worker that does not grow with the shard or archive.
+        # A read task merges the blocks it yields up to this size before the map tasks
+        # get them (Ray Data does not fuse a read with a map that has a batch_size): a
+        # bound per worker that does not grow with the shard or the archive.
         context.target_max_block_size = BLOCK_BYTES
         report.seconds["ray_start"] = time.perf_counter() - started
         started = time.perf_counter()
